@@ -1,0 +1,34 @@
+# Two commands do everything: `make run` (the assistant) and `make test` (every test).
+.PHONY: setup train run test bench lint lexicon regions lock clean
+
+setup:
+	@scripts/setup.sh
+
+train: setup
+	@scripts/train.sh >/dev/null
+
+run: setup
+	@.venv/bin/python scripts/run_stack.py
+
+test: setup
+	@scripts/test.sh
+
+bench: setup
+	@.venv/bin/python -m benchmarks.nlu_and_turns
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/mypy nlu dialogue scripts benchmarks tests
+
+# maintainers: rebuild generated data from resources/ and ../shared
+lexicon: setup
+	.venv/bin/python scripts/build_lexicon.py
+
+regions: setup
+	.venv/bin/python scripts/build_regions.py
+
+lock: setup
+	.venv/bin/pip freeze --exclude-editable > constraints.txt
+
+clean:
+	rm -rf models var .pytest_cache

@@ -1,0 +1,1 @@
+"""Benchmark scripts (`make bench`): they print tables; docs/benchmarks.md keeps the latest."""

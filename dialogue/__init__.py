@@ -1,0 +1,1 @@
+"""Extensions of the Rasa server's dialogue side (tracker store)."""

@@ -1,0 +1,106 @@
+"""Rasa component that normalises chat Indonesian before tokenisation.
+
+It replaces the message text by its normalised form (see
+:mod:`nlu.chat_normalisation`) and keeps the alignment with the original, so
+that :class:`nlu.original_text_restorer.OriginalTextRestorer` can put the
+original text back and map entity offsets onto it at the end of the pipeline.
+Training annotations are moved onto the normalised text the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.aligned_text import AlignedText
+from nlu.chat_normalisation import ChatNormalisation, load_lexicon
+from nlu.stored_json import read_json, write_json
+
+ALIGNMENT = "normalisation_alignment"
+
+
+def alignment_of(message: Message) -> AlignedText | None:
+    """Return the alignment the normaliser stored on ``message``, if any."""
+    stored = message.get(ALIGNMENT)
+    if not stored:
+        return None
+    return AlignedText(original=stored["original"], text=stored["text"], starts=stored["starts"], ends=stored["ends"])
+
+
+def original_text_of(message: Message) -> str:
+    """Return the text as the citizen wrote it."""
+    aligned = alignment_of(message)
+    return aligned.original if aligned else message.get(TEXT) or ""
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class ChatNormaliser(GraphComponent):
+    """Rewrites slang, abbreviations, repeated letters and spacing."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Return the default config: the lexicon file read at training time."""
+        return {"lexicon": "resources/slang/lexicon.tsv"}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 lexicon: dict[str, str] | None = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._normalisation = ChatNormalisation(lexicon or {})
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> ChatNormaliser:
+        """Create an untrained normaliser."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> ChatNormaliser:
+        """Load the lexicon stored in the model."""
+        return cls(config, model_storage, resource, read_json(model_storage, resource))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Read the lexicon file and store it in the model, so the model is self-contained."""
+        lexicon = load_lexicon(Path(self._config["lexicon"]))
+        self._normalisation = ChatNormalisation(lexicon)
+        write_json(self._model_storage, self._resource, lexicon)
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Normalise training examples and move their entity annotations along."""
+        for example in training_data.training_examples:
+            text = example.get(TEXT)
+            if not text:
+                continue
+            aligned = self._normalisation.normalise(text)
+            entities = []
+            for entity in example.get(ENTITIES) or []:
+                span = aligned.to_rewritten(entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END])
+                if span is not None:
+                    entities.append({**entity, ENTITY_ATTRIBUTE_START: span[0], ENTITY_ATTRIBUTE_END: span[1]})
+            example.set(TEXT, aligned.text)
+            if entities or example.get(ENTITIES):
+                example.set(ENTITIES, entities)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Normalise incoming messages, remembering the original text."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            aligned = self._normalisation.normalise(text)
+            message.set(ALIGNMENT, {"original": text, "text": aligned.text,
+                                    "starts": aligned.starts, "ends": aligned.ends})
+            message.set(TEXT, aligned.text)
+        return messages

@@ -1,0 +1,149 @@
+"""`make run`: train if needed, start every process of the assistant, chat in the terminal.
+
+Processes (design.md): the Rasa server on 5005 with the REST channel, and the
+action server on 5055 once actions/ exists (later the back office and the
+gateway). Ctrl-C stops them all. Until the gateway exists the citizen's chat
+is this terminal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+RASA_URL = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
+STARTUP_TIMEOUT_S = 180
+
+
+@dataclass
+class Service:
+    """One process of the stack and the URL that answers when it is ready."""
+
+    name: str
+    command: list[str]
+    ready_url: str
+
+
+def services(model: str) -> list[Service]:
+    """Return the processes to start, in order."""
+    found = [
+        Service(
+            "rasa",
+            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", model, "--port", "5005",
+             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", "*"],
+            f"{RASA_URL}/status",
+        )
+    ]
+    if (ROOT / "actions" / "__init__.py").exists():
+        found.insert(0, Service("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", "5055"],
+                                "http://127.0.0.1:5055/health"))
+    return found
+
+
+async def wait_ready(session: aiohttp.ClientSession, service: Service, process: subprocess.Popen[bytes]) -> None:
+    """Poll the service until it answers, failing early if it died."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STARTUP_TIMEOUT_S
+    while loop.time() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{service.name} stopped while starting (exit code {process.returncode})")
+        try:
+            async with session.get(service.ready_url, timeout=aiohttp.ClientTimeout(total=2)) as response:
+                if response.status == 200:
+                    return
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            pass
+        await asyncio.sleep(1)
+    raise SystemExit(f"{service.name} did not answer on {service.ready_url} within {STARTUP_TIMEOUT_S} s")
+
+
+def print_reply(messages: list[dict], buttons: list[dict]) -> None:
+    """Print the bot's messages and number its buttons."""
+    for message in messages:
+        if message.get("text"):
+            print(f"\nBot: {message['text']}")
+        for button in message.get("buttons", []):
+            buttons.append(button)
+            print(f"  [{len(buttons)}] {button['title']}")
+
+
+def stdin_lines() -> asyncio.Queue[str | None]:
+    """Read stdin in a daemon thread (it must not keep Ctrl-C from ending the program)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def read() -> None:
+        for line in sys.stdin:
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=read, daemon=True).start()
+    return queue
+
+
+async def terminal_chat(session: aiohttp.ClientSession) -> None:
+    """Chat with the assistant through the REST channel; a number presses a button."""
+    sender = f"terminal-{uuid.uuid4().hex[:8]}"
+    print("\nChat with the assistant (type a message, a button number, or Ctrl-C to stop).")
+    lines = stdin_lines()
+    buttons: list[dict] = []
+    while True:
+        line = await lines.get()
+        if line is None:
+            await asyncio.Event().wait()  # no terminal (stdin closed): keep serving until Ctrl-C
+        text = line.strip()
+        if not text:
+            continue
+        if text.isdigit() and 0 < int(text) <= len(buttons):
+            text = buttons[int(text) - 1]["payload"]
+        buttons = []
+        async with session.post(f"{RASA_URL}/webhooks/rest/webhook",
+                                json={"sender": sender, "message": text}) as response:
+            print_reply(await response.json(), buttons)
+        print("\nAnda: ", end="", flush=True)
+
+
+async def main() -> None:
+    model = subprocess.run([str(ROOT / "scripts" / "train.sh")], cwd=ROOT, check=True,
+                           capture_output=False, stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
+    (ROOT / "var" / "rasa").mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    processes: list[tuple[Service, subprocess.Popen[bytes]]] = []
+    try:
+        async with aiohttp.ClientSession() as session:
+            for service in services(model):
+                print(f"starting {service.name}: {' '.join(service.command[1:3])} ...", flush=True)
+                process = subprocess.Popen(service.command, cwd=ROOT, env=env, start_new_session=True)
+                processes.append((service, process))
+                await wait_ready(session, service, process)
+                print(f"{service.name} ready at {service.ready_url.rsplit('/', 1)[0]}", flush=True)
+            print(f"\nThe assistant is running. REST channel: {RASA_URL}/webhooks/rest/webhook")
+            await terminal_chat(session)
+    finally:
+        for service, process in reversed(processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for service, process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+            print(f"{service.name} stopped")
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass

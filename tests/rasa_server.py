@@ -1,0 +1,104 @@
+"""A real Rasa server on a free port, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+from tests.paths import ROOT
+
+STARTUP_TIMEOUT_S = 240
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def trained_model() -> Path:
+    """Train (if the data or config changed) and return the model's path."""
+    output = subprocess.run([str(ROOT / "scripts" / "train.sh")], cwd=ROOT, check=True, text=True,
+                            stdout=subprocess.PIPE).stdout
+    return ROOT / output.strip().splitlines()[-1]
+
+
+@dataclass
+class RasaServer:
+    """A ``rasa run --enable-api`` process with its own tracker database."""
+
+    model: Path
+    workdir: Path
+    endpoints: str | None = None
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> RasaServer:
+        """Start the server and wait until it answers /status."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(self.endpoints or (
+            "tracker_store:\n"
+            "  type: dialogue.compacting_tracker_store.CompactingSQLTrackerStore\n"
+            "  dialect: sqlite\n"
+            f"  db: {self.workdir / 'tracker.db'}\n"
+            "  max_session_events: 120\n"
+        ))
+        log = (self.workdir / "rasa.log").open("ab")
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "rasa"), "run", "--enable-api", "--model", str(self.model),
+             "--port", str(self.port), "--credentials", str(ROOT / "credentials.yml"),
+             "--endpoints", str(endpoints)],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        )
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"rasa stopped while starting; see {self.workdir / 'rasa.log'}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/status", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"rasa did not start within {STARTUP_TIMEOUT_S} s")
+
+    def stop(self) -> None:
+        """Stop the server."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    async def say(self, sender: str, text: str) -> list[dict]:
+        """Send one message through the REST channel and return the bot's messages."""
+        async with aiohttp.ClientSession() as session, session.post(
+            f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+        ) as response:
+            response.raise_for_status()
+            return list(await response.json())
+
+    async def parse(self, text: str) -> dict:
+        """Return the NLU result for ``text``."""
+        async with aiohttp.ClientSession() as session, session.post(
+            f"{self.url}/model/parse", json={"text": text}
+        ) as response:
+            response.raise_for_status()
+            return dict(await response.json())
