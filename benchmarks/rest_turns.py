@@ -50,7 +50,7 @@ class TurnStats:
 def percentile(values: list[float], share: float) -> float:
     """Return the ``share`` percentile (0-1) of ``values``."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def stats(latencies: list[float], seconds: float) -> TurnStats:

@@ -16,6 +16,7 @@ import json
 import time
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import (
@@ -50,9 +51,35 @@ def carried_over_events(tracker: DialogueStateTracker, timestamp: float) -> list
 class CompactingSQLTrackerStore(SQLTrackerStore):
     """:class:`SQLTrackerStore` that rolls over to a new session when one grows too long."""
 
+    engine: sa.engine.Engine
+
     def __init__(self, *args: Any, max_session_events: int = DEFAULT_MAX_SESSION_EVENTS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_session_events = int(max_session_events)
+        if self.engine.dialect.name == "sqlite":
+            self._use_fast_sqlite()
+
+    def _use_fast_sqlite(self) -> None:
+        """Keep one SQLite connection open, in WAL mode without an fsync per commit.
+
+        Rasa opens a new SQLite connection for every query and SQLite syncs the
+        file on every commit: together about 14 ms of a 25 ms turn here. With
+        WAL and ``synchronous=NORMAL`` a power cut may lose the last turns but
+        never corrupts the database; production uses PostgreSQL anyway.
+        """
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, connect_args={"check_same_thread": False},
+                                       poolclass=sa.pool.SingletonThreadPool)
+
+        @sa.event.listens_for(self.engine, "connect")
+        def _pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the new events, then roll the session over if it is too long."""

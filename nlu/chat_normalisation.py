@@ -27,12 +27,16 @@ MAX_PHRASE_TOKENS = 3
 SIP = "sip"
 SIP_AS_OK = "oke"
 LICENCE_CONTEXT = frozenset(
-    """praktik praktek izin ijin str dokter dr drg bidan perawat apoteker nakes
-    tenaga kesehatan medis perpanjang perpanjangan memperpanjang habis expired
-    mati baru syarat persyaratan daftar urus ngurus buat bikin pengajuan ajukan
-    mengajukan kedua ketiga dinkes dpmptsp berlaku terbit status klinik rs
-    puskesmas apotek gizi fisioterapis skp cara bagaimana gimana gmn kapan
-    dimana mana online""".split()
+    {
+        "praktik", "praktek", "izin", "ijin", "str", "dokter", "dr", "drg", "bidan", "perawat", "ners",
+        "apoteker", "apt", "ttk", "farmasi", "kefarmasian", "analis", "lab", "atlm", "radiografer", "psikolog",
+        "perekam", "sanitarian", "gizi", "fisioterapis", "fisio", "nakes", "tenaga", "kesehatan", "medis",
+        "perpanjang", "perpanjangan", "memperpanjang", "habis", "expired", "kadaluarsa", "aktif", "aktifnya",
+        "sisa", "mati", "baru", "syarat", "persyaratan", "daftar", "urus", "ngurus", "buat", "bikin", "pengajuan",
+        "ajukan", "mengajukan", "kedua", "ketiga", "dinkes", "dpmptsp", "berlaku", "terbit", "status", "klinik",
+        "rs", "puskesmas", "apotek", "skp", "cara", "bagaimana", "gimana", "gmn", "kapan", "dimana", "mana",
+        "online", "license", "licence", "practice"
+    }
 )
 
 

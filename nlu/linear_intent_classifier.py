@@ -31,7 +31,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """Return the default config."""
-        return {"C": 10.0, "ranking_length": 10, "random_seed": 42}
+        return {"C": 100.0, "ranking_length": 10, "random_seed": 42}
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  model: Pipeline | None = None) -> None:

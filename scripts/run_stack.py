@@ -9,6 +9,7 @@ is this terminal.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -102,6 +103,7 @@ async def terminal_chat(session: aiohttp.ClientSession) -> None:
         line = await lines.get()
         if line is None:
             await asyncio.Event().wait()  # no terminal (stdin closed): keep serving until Ctrl-C
+            continue
         text = line.strip()
         if not text:
             continue
@@ -115,8 +117,9 @@ async def terminal_chat(session: aiohttp.ClientSession) -> None:
 
 
 async def main() -> None:
-    model = subprocess.run([str(ROOT / "scripts" / "train.sh")], cwd=ROOT, check=True,
-                           capture_output=False, stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
+    trained = subprocess.run([str(ROOT / "scripts" / "train.sh")], cwd=ROOT, check=True,
+                             stdout=subprocess.PIPE, text=True)
+    model = (trained.stdout or "").strip().splitlines()[-1]
     (ROOT / "var" / "rasa").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     processes: list[tuple[Service, subprocess.Popen[bytes]]] = []
@@ -131,19 +134,17 @@ async def main() -> None:
             print(f"\nThe assistant is running. REST channel: {RASA_URL}/webhooks/rest/webhook")
             await terminal_chat(session)
     finally:
-        for service, process in reversed(processes):
+        for _service, process in reversed(processes):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for service, process in processes:
+        for name, process in ((service.name, process) for service, process in processes):
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-            print(f"{service.name} stopped")
+            print(f"{name} stopped")
 
 
 if __name__ == "__main__":
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())
-    except KeyboardInterrupt:
-        pass

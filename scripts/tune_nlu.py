@@ -41,9 +41,11 @@ def main() -> None:
     args = parser.parse_args()
     normaliser = ChatNormalisation(load_lexicon(ROOT / "resources" / "slang" / "lexicon.tsv"))
     examples = load_examples(sorted((ROOT / "data" / "nlu").glob("*.yml")))
+    xsid_valid = {text for text, _ in load_examples([ROOT / "data" / "nlu" / "out_of_scope_xsid.yml"])}
     texts = normaliser.normalise_all([text for text, _ in examples])
     gold = np.array([intent for _, intent in examples], dtype=object)
     in_scope = gold != OUT_OF_SCOPE
+    from_xsid = np.array([text in xsid_valid for text, _ in examples])
     rows, best = [], None
     for c in args.c:
         predicted, confidence = out_of_fold(texts, gold, c)
@@ -54,15 +56,20 @@ def main() -> None:
     print(table(["C", "out-of-fold accuracy"], rows))
     assert best is not None
     c, _, predicted, confidence = best
-    rows = []
+    rows, chosen = [], (0.0, -1.0)
     for threshold in np.arange(0.05, 0.65, 0.05):
         fallback = confidence < threshold
         in_scope_accuracy = float(((predicted == gold) & ~fallback)[in_scope].mean())
-        oos_recall = float(((predicted == OUT_OF_SCOPE) | fallback)[~in_scope].mean())
+        caught = (predicted == OUT_OF_SCOPE) | fallback
+        oos_recall = float(caught[~in_scope].mean())
         rows.append([f"{threshold:.2f}", f"{in_scope_accuracy:.4f}", f"{oos_recall:.4f}",
-                     f"{fallback[in_scope].mean():.4f}"])
+                     f"{float(caught[from_xsid].mean()):.4f}", f"{fallback[in_scope].mean():.4f}"])
+        if in_scope_accuracy + oos_recall > chosen[1]:
+            chosen = (float(threshold), in_scope_accuracy + oos_recall)
     print(f"\nC = {c}")
-    print(table(["threshold", "in-scope accuracy", "out-of-scope recall", "in-scope sent to fallback"], rows))
+    print(table(["threshold", "in-scope accuracy", "out-of-scope recall", "xSID-valid recall",
+                 "in-scope sent to fallback"], rows))
+    print(f"\nchosen (highest in-scope accuracy + out-of-scope recall): C = {c}, threshold = {chosen[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ class RasaServer:
             "  type: dialogue.compacting_tracker_store.CompactingSQLTrackerStore\n"
             "  dialect: sqlite\n"
             f"  db: {self.workdir / 'tracker.db'}\n"
-            "  max_session_events: 120\n"
+            "  max_session_events: 80\n"
         ))
         log = (self.workdir / "rasa.log").open("ab")
         self.process = subprocess.Popen(
