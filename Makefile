@@ -1,5 +1,5 @@
 # Two commands do everything: `make run` (the assistant) and `make test` (every test).
-.PHONY: setup train run test bench lint lexicon regions lock clean
+.PHONY: setup train run test bench tune lint lexicon regions lock clean
 
 setup:
 	@scripts/setup.sh
@@ -15,6 +15,9 @@ test: setup
 
 bench: setup
 	@.venv/bin/python -m benchmarks.nlu_and_turns
+
+tune: setup
+	.venv/bin/python -m scripts.tune_nlu
 
 lint: setup
 	.venv/bin/ruff check .

@@ -24,7 +24,7 @@ def digit_shape(text: str) -> str:
     return DIGIT.sub("0", text.lower())
 
 
-def build_intent_model(c: float = 10.0, seed: int = 42) -> Pipeline:
+def build_intent_model(c: float = 100.0, seed: int = 42) -> Pipeline:
     """Return an untrained model; ``c`` is the inverse regularisation strength."""
     features = FeatureUnion(
         [
