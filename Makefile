@@ -14,7 +14,7 @@ test: setup
 	@scripts/test.sh
 
 bench: setup
-	@.venv/bin/python -m benchmarks.nlu_and_turns
+	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.nlu_and_turns
 
 tune: setup
 	.venv/bin/python -m scripts.tune_nlu

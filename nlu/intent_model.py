@@ -8,7 +8,7 @@ NIK or an application number counts by its form, not its value.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,20 @@ DIGIT = re.compile(r"\d")
 def digit_shape(text: str) -> str:
     """Lowercase ``text`` and replace every digit by 0."""
     return DIGIT.sub("0", text.lower())
+
+
+def with_pattern_tokens(text: str, patterns: Mapping[str, re.Pattern[str]]) -> str:
+    """Append a token ``pattern_<name>`` for each regex feature ``text`` matches."""
+    matched = [f"pattern_{name}" for name, pattern in patterns.items() if pattern.search(text)]
+    return " ".join([text, *matched])
+
+
+def compile_patterns(regex_features: Sequence[Mapping[str, str]]) -> dict[str, re.Pattern[str]]:
+    """Compile Rasa's ``regex_features`` (name, pattern) into one alternation per name."""
+    grouped: dict[str, list[str]] = {}
+    for feature in regex_features:
+        grouped.setdefault(feature["name"], []).append(feature["pattern"])
+    return {name: re.compile("|".join(f"(?:{p})" for p in patterns)) for name, patterns in grouped.items()}
 
 
 def build_intent_model(c: float = 100.0, seed: int = 42) -> Pipeline:
