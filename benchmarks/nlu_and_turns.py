@@ -47,6 +47,7 @@ class Contender:
     """One configuration under test and what was measured for it."""
 
     name: str
+    slug: str
     config: Path | None
     train_s: float = 0.0
     scores: Scores | None = None
@@ -78,8 +79,8 @@ async def measure_rasa(contender: Contender, work: Path, held_out: list[tuple[st
                        rounds: int) -> None:
     """Train, start, evaluate and load-test one Rasa configuration."""
     assert contender.config is not None
-    model, contender.train_s = train(contender.config, work / "models", contender.name)
-    server = RasaServer(model, work / contender.name).start()
+    model, contender.train_s = train(contender.config, work / "models", contender.slug)
+    server = RasaServer(model, work / contender.slug).start()
     try:
         assert server.process is not None
         predicted = await predict(server, [text for text, _ in held_out])
@@ -159,13 +160,13 @@ async def main() -> None:
     default_config = work / "config.rasa-init.yml"
     default_config.write_text(RASA_INIT_CONFIG)
 
-    contenders = [Contender("(a) this project", ROOT / "config.yml")]
+    contenders = [Contender("(a) this project", "project", ROOT / "config.yml")]
     if not args.skip_default:
-        contenders.append(Contender("(b) Rasa default", default_config))
+        contenders.append(Contender("(b) Rasa default", "rasa-default", default_config))
     for contender in contenders:
         print(f"measuring {contender.name} ...", file=sys.stderr, flush=True)
         await measure_rasa(contender, work, held_out, xsid, args.rounds)
-    baseline = Contender("(c) TF-IDF + LogReg", None)
+    baseline = Contender("(c) TF-IDF + LogReg", "tfidf", None)
     measure_tfidf(baseline, training, held_out, xsid)
     contenders.append(baseline)
 

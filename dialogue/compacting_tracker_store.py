@@ -58,6 +58,24 @@ class CompactingSQLTrackerStore(SQLTrackerStore):
         self.max_session_events = int(max_session_events)
         if self.engine.dialect.name == "sqlite":
             self._use_fast_sqlite()
+        self._create_session_indexes()
+
+    def _create_session_indexes(self) -> None:
+        """Index what loading the latest session asks for.
+
+        Rasa indexes ``events`` on ``sender_id`` only, so finding the latest
+        ``session_started`` and the events after it reads every event the
+        citizen ever sent: a turn slows down as the history grows, even when
+        the session loaded is short.
+        """
+        table = self.SQLEvent.__table__
+        indexes = [
+            sa.Index("ix_events_sender_type_time", table.c.sender_id, table.c.type_name, table.c.timestamp),
+            sa.Index("ix_events_sender_time", table.c.sender_id, table.c.timestamp),
+        ]
+        with self.engine.begin() as connection:
+            for index in indexes:
+                index.create(connection, checkfirst=True)
 
     def _use_fast_sqlite(self) -> None:
         """Keep one SQLite connection open, in WAL mode without an fsync per commit.

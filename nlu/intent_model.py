@@ -52,6 +52,17 @@ def build_intent_model(c: float = 100.0, seed: int = 42) -> Pipeline:
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
+def speed_up_prediction(model: Pipeline) -> None:
+    """Store the fitted weights column-major, so that predicting needs no copy of them.
+
+    scikit-learn computes ``X @ coef_.T``; with the default row-major ``coef_``
+    scipy copies the whole weight matrix (intents x n-grams) on every call,
+    which was 15 % of a REST turn here.
+    """
+    classifier = model.named_steps["classifier"]
+    classifier.coef_ = np.asfortranarray(classifier.coef_)
+
+
 def rank(model: Pipeline, texts: Sequence[str], length: int = 10) -> list[list[dict[str, Any]]]:
     """Return, for each text, the intents with the highest probabilities."""
     probabilities = model.predict_proba(list(texts))

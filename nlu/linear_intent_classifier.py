@@ -20,7 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.pipeline import Pipeline
 
-from nlu.intent_model import build_intent_model, compile_patterns, rank, with_pattern_tokens
+from nlu.intent_model import build_intent_model, compile_patterns, rank, speed_up_prediction, with_pattern_tokens
 
 MODEL_FILE = "intent_model.joblib"
 PATTERNS_FILE = "patterns.json"
@@ -72,6 +72,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
         model = build_intent_model(self._config["C"], self._config["random_seed"])
         model.fit([self._features_text(e.get(TEXT)) for e in examples], [e.get(INTENT) for e in examples])
+        speed_up_prediction(model)
         self._model = model
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(model, directory / MODEL_FILE)
