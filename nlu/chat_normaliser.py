@@ -12,17 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.aligned_text import AlignedText
 from nlu.chat_normalisation import ChatNormalisation, load_lexicon
-from nlu.stored_json import read_json, write_json
+from nlu.stored_json import JsonStateComponent
 
 ALIGNMENT = "normalisation_alignment"
 
@@ -42,7 +40,7 @@ def original_text_of(message: Message) -> str:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class ChatNormaliser(GraphComponent):
+class ChatNormaliser(JsonStateComponent):
     """Rewrites slang, abbreviations, repeated letters and spacing."""
 
     @staticmethod
@@ -50,31 +48,12 @@ class ChatNormaliser(GraphComponent):
         """Return the default config: the lexicon file read at training time."""
         return {"lexicon": "resources/slang/lexicon.tsv"}
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 lexicon: dict[str, str] | None = None) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self._normalisation = ChatNormalisation(lexicon or {})
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> ChatNormaliser:
-        """Create an untrained normaliser."""
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> ChatNormaliser:
-        """Load the lexicon stored in the model."""
-        return cls(config, model_storage, resource, read_json(model_storage, resource))
+    def _restore(self, state: dict[str, str] | None) -> None:
+        self._normalisation = ChatNormalisation(state or {})
 
     def train(self, training_data: TrainingData) -> Resource:
         """Read the lexicon file and store it in the model, so the model is self-contained."""
-        lexicon = load_lexicon(Path(self._config["lexicon"]))
-        self._normalisation = ChatNormalisation(lexicon)
-        write_json(self._model_storage, self._resource, lexicon)
-        return self._resource
+        return self._store(load_lexicon(Path(self._config["lexicon"])))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Normalise training examples and move their entity annotations along."""

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
@@ -20,11 +18,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.chat_normaliser import original_text_of
 from nlu.gazetteer import Gazetteer
-from nlu.stored_json import read_json, write_json
+from nlu.stored_json import JsonStateComponent
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
+class GazetteerEntityExtractor(JsonStateComponent, EntityExtractorMixin):
     """Extracts entities whose lookup tables are in the training data."""
 
     @staticmethod
@@ -32,24 +30,8 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
         """Return the default config: which lookup tables to use."""
         return {"entities": ["region", "profession"]}
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 names: dict[str, dict[str, str]] | None = None) -> None:
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self._gazetteer = Gazetteer(names or {})
-
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> GazetteerEntityExtractor:
-        """Create an untrained extractor."""
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> GazetteerEntityExtractor:
-        """Load the names stored in the model."""
-        return cls(config, model_storage, resource, read_json(model_storage, resource))
+    def _restore(self, state: dict[str, dict[str, str]] | None) -> None:
+        self._gazetteer = Gazetteer(state or {})
 
     def train(self, training_data: TrainingData) -> Resource:
         """Collect surface form -> value for each configured lookup table."""
@@ -60,9 +42,7 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
                 forms = names.setdefault(table["name"], {})
                 for surface in table["elements"]:
                     forms[surface] = synonyms.get(surface.lower(), surface)
-        self._gazetteer = Gazetteer(names)
-        write_json(self._model_storage, self._resource, names)
-        return self._resource
+        return self._store(names)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Add the names found in each message to its entities."""
