@@ -97,6 +97,7 @@ async def terminal_chat(session: aiohttp.ClientSession) -> None:
     """Chat with the assistant through the REST channel; a number presses a button."""
     sender = f"terminal-{uuid.uuid4().hex[:8]}"
     print("\nChat with the assistant (type a message, a button number, or Ctrl-C to stop).")
+    print("\nAnda: ", end="", flush=True)
     lines = stdin_lines()
     buttons: list[dict] = []
     while True:
