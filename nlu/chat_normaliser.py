@@ -20,7 +20,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.aligned_text import AlignedText
 from nlu.chat_normalisation import ChatNormalisation, load_lexicon
-from nlu.stored_json import JsonStateComponent
+from nlu.stored_state import StoredStateComponent
 
 ALIGNMENT = "normalisation_alignment"
 
@@ -40,7 +40,7 @@ def original_text_of(message: Message) -> str:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class ChatNormaliser(JsonStateComponent):
+class ChatNormaliser(StoredStateComponent):
     """Rewrites slang, abbreviations, repeated letters and spacing."""
 
     @staticmethod
@@ -79,6 +79,8 @@ class ChatNormaliser(JsonStateComponent):
             if not text:
                 continue
             aligned = self._normalisation.normalise(text)
+            if not aligned.text:
+                continue  # only emoji or punctuation: leave the message as it came
             message.set(ALIGNMENT, {"original": text, "text": aligned.text,
                                     "starts": aligned.starts, "ends": aligned.ends})
             message.set(TEXT, aligned.text)

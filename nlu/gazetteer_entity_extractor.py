@@ -18,11 +18,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.chat_normaliser import original_text_of
 from nlu.gazetteer import Gazetteer
-from nlu.stored_json import JsonStateComponent
+from nlu.stored_state import StoredStateComponent
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class GazetteerEntityExtractor(JsonStateComponent, EntityExtractorMixin):
+class GazetteerEntityExtractor(StoredStateComponent, EntityExtractorMixin):
     """Extracts entities whose lookup tables are in the training data."""
 
     @staticmethod

@@ -77,3 +77,9 @@ async def test_professions_and_dates_are_normalised(rasa: RasaServer) -> None:
     values = {(entity["entity"], entity["value"]) for entity in parsed["entities"]}
     assert ("date", "senin depan") in values
     assert ("profession", "dokter gigi") in values
+
+
+async def test_an_emoji_only_message_gets_a_polite_answer_with_the_menu(rasa: RasaServer) -> None:
+    reply = await rasa.say(new_citizen(), "👍🙏")
+    assert texts(reply)
+    assert "/request_human" in button_payloads(reply) or "/help" in button_payloads(reply)

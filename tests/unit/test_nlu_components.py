@@ -56,3 +56,8 @@ def test_the_parse_result_shows_the_citizens_text_and_maps_token_entities_back(n
     assert restored.get(TEXT) == text
     for entity in restored.get(ENTITIES):
         assert text[entity["start"] : entity["end"]] == "KBB"
+
+
+def test_a_message_of_only_emoji_or_punctuation_is_left_as_it_came(normaliser: ChatNormaliser) -> None:
+    [message] = normaliser.process([Message(data={TEXT: "👍🙏 ??"})])
+    assert message.get(TEXT) == "👍🙏 ??"

@@ -1,8 +1,9 @@
-"""Components whose trained state is one JSON document in Rasa's model storage."""
+"""Components whose trained state is kept in Rasa's model storage."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -13,11 +14,12 @@ from typing_extensions import Self
 STATE_FILE = "state.json"
 
 
-class JsonStateComponent(GraphComponent):
-    """Creation, loading and saving for a component with a JSON-serialisable state.
+class StoredStateComponent(GraphComponent):
+    """Creation, loading and saving for a component with a trained state.
 
     Subclasses say what their state is by implementing :meth:`_restore`, and
-    store a new state with :meth:`_store` at the end of ``train``.
+    store a new state with :meth:`_store` at the end of ``train``. The state is
+    one JSON document unless :meth:`_write_state` and :meth:`_read_state` say otherwise.
     """
 
     @staticmethod
@@ -40,8 +42,16 @@ class JsonStateComponent(GraphComponent):
         """Use ``state`` from now on and keep it in the model."""
         self._restore(state)
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+            self._write_state(directory, state)
         return self._resource
+
+    @classmethod
+    def _write_state(cls, directory: Path, state: Any) -> None:
+        (directory / STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def _read_state(cls, directory: Path) -> Any:
+        return json.loads((directory / STATE_FILE).read_text(encoding="utf-8"))
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -55,7 +65,7 @@ class JsonStateComponent(GraphComponent):
         """Load the component with the state stored in the model."""
         try:
             with model_storage.read_from(resource) as directory:
-                state = json.loads((directory / STATE_FILE).read_text(encoding="utf-8"))
+                state = cls._read_state(directory)
         except (ValueError, FileNotFoundError):
             state = None
         return cls(config, model_storage, resource, state)
