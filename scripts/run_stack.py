@@ -23,7 +23,8 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
-RASA_URL = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
+RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
+RASA_URL = f"http://127.0.0.1:{RASA_PORT}"
 STARTUP_TIMEOUT_S = 180
 
 
@@ -41,7 +42,7 @@ def services(model: str) -> list[Service]:
     found = [
         Service(
             "rasa",
-            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", model, "--port", "5005",
+            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", model, "--port", str(RASA_PORT),
              "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", "*"],
             f"{RASA_URL}/status",
         )

@@ -1,0 +1,65 @@
+"""`make run` as a newcomer uses it: the assistant answers in the terminal and Ctrl-C stops it all."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from tests.paths import ROOT
+from tests.rasa_server import free_port
+
+
+def output_lines(process: subprocess.Popen[str]) -> queue.Queue[str]:
+    """The program's output lines, read in a thread so that a silent program cannot hang the test."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
+
+
+def read_until(lines: queue.Queue[str], marker: str, timeout_s: float) -> str:
+    """Read output lines until one contains ``marker``."""
+    seen = ""
+    deadline = time.monotonic() + timeout_s
+    while marker not in seen:
+        try:
+            seen += lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            raise AssertionError(f"no {marker!r} within {timeout_s} s; output so far:\n{seen}") from None
+    return seen
+
+
+def test_the_terminal_chat_answers_and_ctrl_c_stops_every_process(model: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "run_stack.py")],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env={**os.environ, "RASA_PORT": str(port), "PYTHONUNBUFFERED": "1"},
+    )
+    lines = output_lines(process)
+    try:
+        read_until(lines, "Chat with the assistant", 240)
+        assert process.stdin is not None
+        process.stdin.write("halo min\n")
+        process.stdin.flush()
+        menu = read_until(lines, "[10]", 60)
+        assert "Bapak/Ibu" in menu
+        process.stdin.write("1\n")  # press the first button (KTP-el)
+        process.stdin.flush()
+        assert "KTP-el" in read_until(lines, "[1]", 60)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    assert "rasa stopped" in read_until(lines, "rasa stopped", 5)
+    leftovers = subprocess.run(["pgrep", "-f", f"--port {port}"], capture_output=True, text=True).stdout
+    assert leftovers == ""
