@@ -12,7 +12,6 @@ transcripts and retraining) but are no longer loaded.
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -100,23 +99,10 @@ class CompactingSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the new events, then roll the session over if it is too long."""
-        await super().save(tracker)
+        """Store the new events, opening a new session first if this one is too long."""
         last = tracker.events[-1] if tracker.events else None
         ends_turn = isinstance(last, ActionExecuted) and last.action_name == ACTION_LISTEN_NAME
-        if not ends_turn or len(tracker.events) <= self.max_session_events:
-            return
-        with self.session_scope() as session:
+        if ends_turn and len(tracker.events) > self.max_session_events:
             for event in carried_over_events(tracker, time.time()):
-                data = event.as_dict()
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=None,
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
-            session.commit()
+                tracker.update(event)
+        await super().save(tracker)
