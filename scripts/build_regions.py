@@ -10,34 +10,22 @@ ambiguous: its value is the bare name, and the assistant asks which one.
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from pathlib import Path
 
+from regions.codes import WILAYAH_DIR, RegionKind, load_region_codes, split_name
+
 ROOT = Path(__file__).resolve().parent.parent
-WILAYAH = ROOT / "resources" / "wilayah"
 OUT = ROOT / "data" / "nlu" / "regions.yml"
 PREFIXES = {"Kabupaten": ["kabupaten", "kab", "kab."], "Kota": ["kota"]}
 
 
 def read_regions() -> tuple[list[str], list[str]]:
-    """Return (province names, kabupaten/kota names)."""
-    provinces: list[str] = []
-    regencies: list[str] = []
-    with (WILAYAH / "wilayah_kecamatan.csv").open(encoding="utf-8") as handle:
-        for code, name in csv.reader(handle):
-            if code.count(".") == 0 and code.isdigit():
-                provinces.append(name)
-            elif code.count(".") == 1:
-                regencies.append(name)
+    """Return (province names, kabupaten/kota names) in file order."""
+    codes = load_region_codes()
+    provinces = [name for _, name in codes.entries(RegionKind.PROVINCE)]
+    regencies = [name for _, name in codes.entries(RegionKind.KABKOTA)]
     return provinces, regencies
-
-
-def split_name(official: str) -> tuple[str, str]:
-    """Split "Kota Administrasi Jakarta Selatan" into ("Kota", "Jakarta Selatan")."""
-    kind, _, rest = official.partition(" ")
-    rest = rest.removeprefix("Administrasi ")
-    return kind, rest
 
 
 def build() -> dict[str, set[str]]:
@@ -59,7 +47,7 @@ def build() -> dict[str, set[str]]:
             forms[next(iter(owners))].add(bare)
         else:
             forms[bare.title()].add(bare)
-    for line in (WILAYAH / "abbreviations.tsv").read_text(encoding="utf-8").splitlines():
+    for line in (WILAYAH_DIR / "abbreviations.tsv").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             short, official = line.split("\t")
             forms[official].add(short)
