@@ -1,9 +1,10 @@
 """`make run`: train if needed, start every process of the assistant, chat in the terminal.
 
-Processes (design.md): the Rasa server on 5005 with the REST channel, and the
-action server on 5055 once actions/ exists (later the back office and the
-gateway). Ctrl-C stops them all. Until the gateway exists the citizen's chat
-is this terminal.
+Processes (design.md): the back office on 8000 (SQLite under var/, demo data
+seeded), the action server on 5055 and the Rasa server on 5005 with the REST
+channel (later the gateway). Ports can be moved with BACKEND_PORT,
+ACTIONS_PORT and RASA_PORT. Ctrl-C stops them all. Until the gateway exists
+the citizen's chat is this terminal.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
 RASA_URL = f"http://127.0.0.1:{RASA_PORT}"
+ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
+BACKEND_PORT = int(os.environ.get("BACKEND_PORT", "8000"))
+BACKEND_URL = f"http://127.0.0.1:{BACKEND_PORT}"
+RUN_DIR = ROOT / "var" / "run"
 STARTUP_TIMEOUT_S = 180
 
 
@@ -37,20 +42,36 @@ class Service:
     ready_url: str
 
 
+def endpoints_file() -> Path:
+    """endpoints.yml with the action server's port of this run."""
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    path = RUN_DIR / "endpoints.yml"
+    text = (ROOT / "endpoints.yml").read_text(encoding="utf-8")
+    path.write_text(text.replace("http://127.0.0.1:5055/webhook", f"http://127.0.0.1:{ACTIONS_PORT}/webhook"),
+                    encoding="utf-8")
+    return path
+
+
 def services(model: str) -> list[Service]:
-    """Return the processes to start, in order."""
-    found = [
+    """Return the processes to start, in order: each one's dependencies first."""
+    python = str(VENV_BIN / "python")
+    return [
+        Service("back office", [python, "-m", "backend", "--port", str(BACKEND_PORT)], f"{BACKEND_URL}/health"),
+        Service("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+                            "--port", str(ACTIONS_PORT)], f"http://127.0.0.1:{ACTIONS_PORT}/health"),
         Service(
             "rasa",
             [str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", model, "--port", str(RASA_PORT),
-             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml", "--cors", "*"],
+             "--credentials", "credentials.yml", "--endpoints", str(endpoints_file()), "--cors", "*"],
             f"{RASA_URL}/status",
-        )
+        ),
     ]
-    if (ROOT / "actions" / "__init__.py").exists():
-        found.insert(0, Service("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", "5055"],
-                                "http://127.0.0.1:5055/health"))
-    return found
+
+
+def seed_demo_data(env: dict[str, str]) -> None:
+    """Create the back office's schema and demo data (idempotent: a second run changes nothing)."""
+    subprocess.run([str(VENV_BIN / "python"), "-m", "backend", "seed"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 async def wait_ready(session: aiohttp.ClientSession, service: Service, process: subprocess.Popen[bytes]) -> None:
@@ -123,7 +144,8 @@ async def main() -> None:
                              stdout=subprocess.PIPE, text=True)
     model = (trained.stdout or "").strip().splitlines()[-1]
     (ROOT / "var" / "rasa").mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "BACKOFFICE_URL": BACKEND_URL}
+    seed_demo_data(env)
     processes: list[tuple[Service, subprocess.Popen[bytes]]] = []
     try:
         async with aiohttp.ClientSession() as session:

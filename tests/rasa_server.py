@@ -39,6 +39,7 @@ class RasaServer:
     model: Path
     workdir: Path
     endpoints: str | None = None
+    action_url: str | None = None
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -56,7 +57,7 @@ class RasaServer:
             "  dialect: sqlite\n"
             f"  db: {self.workdir / 'tracker.db'}\n"
             "  max_session_events: 80\n"
-        ))
+        ) + (f"action_endpoint:\n  url: {self.action_url}\n" if self.action_url else ""))
         log = (self.workdir / "rasa.log").open("ab")
         self.process = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "rasa"), "run", "--enable-api", "--model", str(self.model),

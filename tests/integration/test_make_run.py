@@ -39,12 +39,13 @@ def read_until(lines: queue.Queue[str], marker: str, timeout_s: float) -> str:
     return seen
 
 
-def test_the_terminal_chat_answers_and_ctrl_c_stops_every_process(model: Path) -> None:
-    port = free_port()
+def test_the_terminal_chat_answers_and_ctrl_c_stops_every_process(model: Path, tmp_path: Path) -> None:
+    ports = {name: free_port() for name in ("RASA_PORT", "ACTIONS_PORT", "BACKEND_PORT")}
     process = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "run_stack.py")],
         cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        env={**os.environ, "RASA_PORT": str(port), "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, **{name: str(port) for name, port in ports.items()}, "PYTHONUNBUFFERED": "1",
+             "BACKEND_DATABASE_URL": f"sqlite:///{tmp_path / 'backoffice.db'}"},
     )
     lines = output_lines(process)
     try:
@@ -57,9 +58,13 @@ def test_the_terminal_chat_answers_and_ctrl_c_stops_every_process(model: Path) -
         process.stdin.write("1\n")  # press the first button (KTP-el)
         process.stdin.flush()
         assert "KTP-el" in read_until(lines, "[1]", 60)
+        process.stdin.write("mpp di kabupaten wajo dimana\n")  # the action server asks the back office
+        process.stdin.flush()
+        read_until(lines, "MPP Kabupaten Wajo", 60)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
-    assert "rasa stopped" in read_until(lines, "rasa stopped", 5)
-    leftovers = subprocess.run(["pgrep", "-f", f"--port {port}"], capture_output=True, text=True).stdout
-    assert leftovers == ""
+    assert "back office stopped" in read_until(lines, "back office stopped", 5)
+    for port in ports.values():
+        leftovers = subprocess.run(["pgrep", "-f", f"--port {port}"], capture_output=True, text=True).stdout
+        assert leftovers == ""

@@ -10,6 +10,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from benchmarks.nlu_scores import load_examples
+from scripts.build_form_rules import FORMS, render
+from scripts.build_form_rules import OUTPUT as FORM_RULES
 from tests.paths import ROOT
 
 CONTRACT = ROOT.parent / "shared" / "contract" / "intents.yml"
@@ -45,13 +47,14 @@ def test_every_contract_intent_has_varied_training_data(training: list[tuple[str
     assert sum(counts[intent] for intent in intents) / len(intents) >= 40
 
 
-def test_every_contract_intent_has_a_response_and_held_out_examples(held_out: list[tuple[str, str]]) -> None:
+def test_every_contract_intent_is_answered_and_has_held_out_examples(held_out: list[tuple[str, str]]) -> None:
     responses: set[str] = set()
     for path in (ROOT / "domain").glob("*.yml"):
         responses |= set((YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}).get("responses", {}))
+    form_intents = {form.intent for form in FORMS}
     counts = Counter(intent for _, intent in held_out)
     for intent in contract_intents():
-        assert f"utter_{intent}" in responses
+        assert f"utter_{intent}" in responses or intent in form_intents, intent
         assert counts[intent] >= 8, intent
 
 
@@ -67,3 +70,8 @@ def test_no_xsid_test_utterance_is_in_the_training_data(training: list[tuple[str
     with XSID_TEST.open(encoding="utf-8") as handle:
         test = {comparable(row["text"]) for row in csv.DictReader(handle, delimiter="\t")}
     assert [text for text, _ in training if comparable(text) in test] == []
+
+
+def test_generated_form_rules_are_up_to_date() -> None:
+    # rules for form interruptions are generated from the domain: `make form-rules` after changing intents or forms
+    assert FORM_RULES.read_text(encoding="utf-8") == render()

@@ -1,0 +1,70 @@
+"""A real action server (`rasa run actions`) on a free port, talking to a given back office."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.paths import ROOT
+from tests.rasa_server import free_port
+
+STARTUP_TIMEOUT_S = 120
+
+
+@dataclass
+class ActionServer:
+    """The actions/ package served by rasa-sdk; ``backoffice_url`` may point through a fault proxy."""
+
+    backoffice_url: str
+    workdir: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.url}/webhook"
+
+    @property
+    def log(self) -> Path:
+        return self.workdir / "actions.log"
+
+    def start(self) -> ActionServer:
+        """Start the server and wait until it answers /health."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.port)],
+            cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+            env={**os.environ, "BACKOFFICE_URL": self.backoffice_url, "RASA_TELEMETRY_ENABLED": "false",
+                 **self.extra_env},
+        )
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the action server stopped while starting; see {self.log}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"the action server did not start within {STARTUP_TIMEOUT_S} s")
+
+    def stop(self) -> None:
+        """Stop the server."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()

@@ -1,0 +1,114 @@
+"""A real back office (``python -m backend``) on a free port, and throw-away PostgreSQL databases."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from tests.paths import ROOT
+from tests.rasa_server import free_port
+
+STARTUP_TIMEOUT_S = 30
+STOP_TIMEOUT_S = 10
+PYTHON = ROOT / ".venv" / "bin" / "python"
+POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+@dataclass
+class BackOffice:
+    """A ``python -m backend`` process with its own database, seeded with the demo data."""
+
+    database_url: str
+    workdir: Path
+    port: int = field(default_factory=free_port)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "backoffice.log"
+
+    def env(self) -> dict[str, str]:
+        """The environment of every ``python -m backend`` command of this instance."""
+        return {**os.environ, "BACKEND_DATABASE_URL": self.database_url, "BACKEND_HOST": "127.0.0.1",
+                "BACKEND_PORT": str(self.port), **self.extra_env}
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run ``python -m backend <args>`` against this instance's database."""
+        result = subprocess.run([str(PYTHON), "-m", "backend", *args],
+                                cwd=ROOT, env=self.env(), text=True, capture_output=True, timeout=120)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"python -m backend {' '.join(args)} failed:\n{result.stderr}")
+        return result
+
+    def start(self, seed: bool = True) -> BackOffice:
+        """Seed (optionally), start the server and wait until /health answers."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        if seed:
+            self.cli("seed")
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen([str(PYTHON), "-m", "backend"], cwd=ROOT, env=self.env(), stdout=log,
+                                        stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the back office stopped while starting; see {self.log_path}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2):
+                    return self
+            except urllib.error.HTTPError:
+                return self  # it answers (503 when its database is down, which some tests want)
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"the back office did not start within {STARTUP_TIMEOUT_S} s; see {self.log_path}")
+
+    def stop(self) -> None:
+        """Terminate the server (kill it if it does not stop in time)."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@contextmanager
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for the duration of the block (dropped afterwards).
+
+    Without a reachable server the test is skipped, except on CI (``CI=true``) where it fails.
+    """
+    try:
+        admin = psycopg2.connect(f"{POSTGRES_SERVER}/postgres", connect_timeout=3)
+    except psycopg2.OperationalError as exc:
+        message = f"PostgreSQL is not reachable at {POSTGRES_SERVER} (trust auth, user postgres): {exc}".strip()
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    admin.autocommit = True
+    name = f"backoffice_test_{secrets.token_hex(6)}"
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
