@@ -1,0 +1,98 @@
+"""Application status lookup (adminduk and nakes), guarded against guessing.
+
+A lookup needs the number *and* the applicant's birth date. An unknown number and a
+wrong birth date get the very same 404, and a number that failed 5 times within 15
+minutes is locked (429) until the oldest failure is 15 minutes old.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+from datetime import datetime, timedelta, timezone
+
+from aiohttp import web
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from backend.catalogue import Catalogue
+from backend.database import bulk
+from backend.errors import ApiError, not_found
+from backend.models import Application, LookupAttempt
+from backend.openapi import operation
+from backend.opening import naive_utc, utc_now
+from backend.responses import respond
+from backend.schemas import ApplicationOut, HistoryOut
+from backend.state import CATALOGUE, DATABASE
+from backend.validation import ApplicationLookup, read_body
+
+routes = web.RouteTableDef()
+FAILURE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES = 5
+NOT_FOUND = ("Data permohonan tidak ditemukan. Mohon periksa kembali nomor permohonan dan tanggal lahir "
+             "pemohon.")
+TOO_MANY = ("Terlalu banyak percobaan yang gagal untuk nomor permohonan ini. Silakan coba lagi dalam "
+            "{minutes} menit.")
+
+
+def application_out(application: Application, catalogue: Catalogue) -> ApplicationOut:
+    """An application in the API's shape; its status is the latest history step."""
+    history = [HistoryOut(status=event.status, status_label=catalogue.application_statuses.get(event.status,
+                                                                                                 event.status),
+                          at=event.at.replace(tzinfo=timezone.utc), note=event.note)
+               for event in application.history]
+    current = history[-1]
+    return ApplicationOut(
+        number=application.number, kind=application.kind, type=application.type,
+        type_label=catalogue.application_types.get(application.type, application.type),
+        nik_masked=application.nik_masked, office=application.office, status=current.status,
+        status_label=current.status_label, reason=application.reason if current.status == "ditolak" else None,
+        history=history, demo=application.is_demo,
+    )
+
+
+def _record_attempt(session: Session, number: str, now: datetime) -> tuple[LookupAttempt, list[datetime]]:
+    """Store this attempt (committed, so concurrent guesses see it) and return the window's attempts."""
+    since = now - FAILURE_WINDOW
+    session.execute(bulk(delete(LookupAttempt).where(LookupAttempt.number == number, LookupAttempt.at < since)))
+    attempt = LookupAttempt(number=number, at=now)
+    session.add(attempt)
+    session.commit()
+    times = session.scalars(select(LookupAttempt.at).where(LookupAttempt.number == number, LookupAttempt.at >= since)
+                            .order_by(LookupAttempt.at)).all()
+    return attempt, list(times)
+
+
+def _forget(session: Session, attempt: LookupAttempt) -> None:
+    session.delete(attempt)
+    session.commit()
+
+
+def lookup(session: Session, request: ApplicationLookup, moment: datetime, catalogue: Catalogue) -> ApplicationOut:
+    """The application, if the number and birth date match and the number is not locked."""
+    number = request.number.strip().upper()
+    now = naive_utc(moment)
+    attempt, times = _record_attempt(session, number, now)
+    if len(times) > MAX_FAILURES:  # this attempt is not a failure of the citizen's: drop it
+        _forget(session, attempt)
+        wait = max(1, math.ceil((times[0] + FAILURE_WINDOW - now).total_seconds()))
+        raise ApiError(429, "too_many_attempts", TOO_MANY.format(minutes=math.ceil(wait / 60)),
+                       headers={"Retry-After": str(wait)})
+    application = session.scalars(select(Application).where(Application.number == number)
+                                  .options(selectinload(Application.history))).first()
+    given = request.birth_date.isoformat().encode()
+    if application is None or not hmac.compare_digest(application.birth_date.isoformat().encode(), given):
+        raise not_found(NOT_FOUND)  # the attempt stays: it counts as a failure
+    _forget(session, attempt)
+    return application_out(application, catalogue)
+
+
+@routes.post("/applications/lookup")
+@operation("Status of an application (number + applicant's birth date)", "applications", {
+    200: ApplicationOut, 400: "invalid_request (malformed JSON)", 404: "not_found (unknown number or wrong birth date)",
+    422: "invalid_request", 429: "too_many_attempts (see Retry-After)",
+}, body=ApplicationLookup)
+async def lookup_application(request: web.Request) -> web.Response:
+    body = await read_body(request, ApplicationLookup)
+    answer = await request.app[DATABASE].run(lookup, body, utc_now(), request.app[CATALOGUE])
+    return respond(answer)

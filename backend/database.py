@@ -1,0 +1,82 @@
+"""Engine factory and the thread pool that runs the (synchronous) database work.
+
+SQLAlchemy 1.4 is used in 2.0 style (``future=True``, ``select()``, ``Session`` as a
+unit of work). The drivers (sqlite3, psycopg2) block, so every piece of database work
+runs in a small thread pool through ``loop.run_in_executor``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
+from sqlalchemy.sql import Executable
+
+T = TypeVar("T")
+POOL_SIZE = 8
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def make_engine(url: str, pool_size: int = POOL_SIZE) -> Engine:
+    """Return an engine for SQLite (file, WAL) or PostgreSQL (psycopg2).
+
+    Parameters never appear in log lines or exception messages (``hide_parameters``):
+    they can hold NIKs and birth dates.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, future=True, hide_parameters=True, pool_size=pool_size,
+                             max_overflow=pool_size, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, future=True, hide_parameters=True, poolclass=QueuePool, pool_size=pool_size,
+        max_overflow=pool_size, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+    )
+    event.listen(engine, "connect", _configure_sqlite)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets readers work beside the one writer; the busy timeout makes writers queue, not fail."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Database:
+    """An engine plus the threads that use it; opened and closed by the app's cleanup context."""
+
+    def __init__(self, url: str, workers: int = POOL_SIZE) -> None:
+        self.engine = make_engine(url, pool_size=workers)
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="backoffice-db")
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """Run ``work(session, *args)`` in the pool with a fresh session (a unit of work)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(self._call, work, *args))
+
+    def _call(self, work: Callable[..., T], *args: Any) -> T:
+        with Session(self.engine, future=True) as session:
+            return work(session, *args)
+
+    def close(self) -> None:
+        """Wait for running work, then close every pooled connection."""
+        self._executor.shutdown(wait=True)
+        self.engine.dispose()
+
+
+def bulk(statement: Executable) -> Executable:
+    """A bulk UPDATE/DELETE that leaves the session's objects alone (no in-Python re-evaluation)."""
+    return statement.execution_options(synchronize_session=False)

@@ -1,0 +1,116 @@
+"""Conversations that need the back office, end to end: Rasa, the action server, the back office.
+
+The scripts are in tests/conversations/*.yml. The back office runs with the
+demo data; between the action server and it sits a fault proxy
+(tests/background_proxy.py) that the last tests use to make it slow or down.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from tests.action_server import ActionServer
+from tests.background_proxy import BackgroundProxy
+from tests.backoffice import BackOffice
+from tests.rasa_server import RasaServer
+
+SCRIPTS = sorted((Path(__file__).resolve().parent.parent / "conversations").glob("*.yml"))
+CONVERSATIONS = [conversation for path in SCRIPTS for conversation in YAML(typ="safe").load(path.read_text())]
+CITIZEN_ANSWER_LIMIT_S = 5.0
+
+
+def reply_text(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(message.get("text") or "" for message in messages)
+
+
+def button_titles(messages: list[dict[str, Any]]) -> list[str]:
+    return [button["title"] for message in messages for button in message.get("buttons", [])]
+
+
+@pytest.mark.parametrize("conversation", CONVERSATIONS, ids=[c["name"] for c in CONVERSATIONS])
+async def test_conversation(rasa: RasaServer, conversation: dict[str, Any]) -> None:
+    sender = f"citizen-{uuid.uuid4().hex[:10]}"
+    for turn in conversation["turns"]:
+        messages = await rasa.say(sender, str(turn["user"]))
+        text = reply_text(messages)
+        context = f"\ncitizen: {turn['user']}\nbot: {text}\nbuttons: {button_titles(messages)}"
+        assert messages, f"no answer{context}"
+        for expected in turn.get("bot", []):
+            assert str(expected).lower() in text.lower(), f"{expected!r} missing{context}"
+        for unexpected in turn.get("not", []):
+            assert str(unexpected).lower() not in text.lower(), f"{unexpected!r} present{context}"
+        for title in turn.get("buttons", []):
+            assert any(str(title).lower() in shown.lower() for shown in button_titles(messages)), \
+                f"button {title!r} missing{context}"
+        assert "traceback" not in text.lower()
+
+
+async def timed_say(rasa: RasaServer, sender: str, text: str) -> tuple[str, list[str], float]:
+    started = time.monotonic()
+    messages = await rasa.say(sender, text)
+    return reply_text(messages), button_titles(messages), time.monotonic() - started
+
+
+async def test_a_back_office_that_is_down_gets_an_apology_and_the_offer_of_an_officer(
+        rasa: RasaServer, backoffice_link: BackgroundProxy) -> None:
+    sender = f"citizen-{uuid.uuid4().hex[:10]}"
+    backoffice_link.refuse()
+    try:
+        text, buttons, elapsed = await timed_say(rasa, sender, "mpp di wajo dimana")
+    finally:
+        backoffice_link.passthrough()
+    assert "tidak dapat dihubungi" in text
+    assert "Hubungi petugas" in buttons
+    assert elapsed < CITIZEN_ANSWER_LIMIT_S
+
+
+async def test_a_slow_back_office_is_answered_within_five_seconds_and_the_breaker_then_fails_fast(
+        rasa: RasaServer, backoffice_link: BackgroundProxy) -> None:
+    backoffice_link.delay(10)
+    try:
+        timings = []
+        for _ in range(3):
+            text, buttons, elapsed = await timed_say(rasa, f"citizen-{uuid.uuid4().hex[:10]}",
+                                                     "cek status str 3320250100012345")
+            assert "tidak dapat dihubungi" in text and "Hubungi petugas" in buttons
+            timings.append(elapsed)
+    finally:
+        backoffice_link.passthrough()
+    assert max(timings) < CITIZEN_ANSWER_LIMIT_S
+    assert timings[-1] < 1.0, f"the circuit breaker should fail fast once open: {timings}"
+    time.sleep(1.5)  # the breaker lets a trial call through after 1 s in the tests
+    text, _, _ = await timed_say(rasa, f"citizen-{uuid.uuid4().hex[:10]}", "cek status str 3320250100012345")
+    assert "seumur hidup" in text
+
+
+async def test_the_back_office_failing_in_the_middle_of_a_booking_ends_the_form(
+        rasa: RasaServer, backoffice_link: BackgroundProxy) -> None:
+    sender = f"citizen-{uuid.uuid4().hex[:10]}"
+    assert "MPP mana" in (await timed_say(rasa, sender, "mau ambil antrian"))[0]
+    backoffice_link.refuse()
+    try:
+        text, buttons, _ = await timed_say(rasa, sender, "di kabupaten tegal")
+    finally:
+        backoffice_link.passthrough()
+    assert "tidak dapat dihubungi" in text and "Hubungi petugas" in buttons
+    time.sleep(1.5)
+    text, _, _ = await timed_say(rasa, sender, "syarat akta kelahiran")
+    assert "surat keterangan lahir" in text.lower()  # an ordinary answer: the form is over
+
+
+NIK_IN_CLEAR = re.compile(r"(?<!\d)33280[0-9]{11}(?!\d)")
+
+
+def test_no_nik_reaches_any_log_in_clear(demo_backoffice: BackOffice, action_server: ActionServer,
+                                         rasa: RasaServer) -> None:
+    # runs after the conversations above, which sent NIKs of the demo data
+    for log in (demo_backoffice.log_path, action_server.log, rasa.workdir / "rasa.log"):
+        found = NIK_IN_CLEAR.findall(log.read_text(encoding="utf-8", errors="replace"))
+        assert found == [], f"{log.name} holds a NIK in clear"
