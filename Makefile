@@ -1,5 +1,5 @@
 # Two commands do everything: `make run` (the assistant) and `make test` (every test).
-.PHONY: setup train run test bench tune lint lexicon regions lock clean
+.PHONY: setup train run test bench bench-actions tune lint lexicon regions form-rules lock clean
 
 setup:
 	@scripts/setup.sh
@@ -16,12 +16,15 @@ test: setup
 bench: setup
 	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.nlu_and_turns
 
+bench-actions: setup
+	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.actions_and_bookings
+
 tune: setup
 	.venv/bin/python -m scripts.tune_nlu
 
 lint: setup
 	.venv/bin/ruff check .
-	.venv/bin/mypy nlu dialogue scripts benchmarks tests
+	.venv/bin/mypy nlu dialogue actions backend regions privacy scripts benchmarks tests
 
 # maintainers: rebuild generated data from resources/ and ../shared
 lexicon: setup
@@ -29,6 +32,9 @@ lexicon: setup
 
 regions: setup
 	.venv/bin/python scripts/build_regions.py
+
+form-rules: setup
+	.venv/bin/python -m dialogue.form_rules
 
 lock: setup
 	.venv/bin/pip freeze --exclude-editable > constraints.txt

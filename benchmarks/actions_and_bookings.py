@@ -66,6 +66,43 @@ BENCH_ROWS = (
     f"{SMALL_MPP},MPP Uji Rebutan,34.71,{JAKARTA},UJR,,,{ALL_DAY},demo,ktp_el:{SMALL_CAPACITY},true",
 )
 RACE_CLIENTS = 50
+CLIENT = "client"  # this process, the load generator, shares the two cores with the servers
+
+
+# -- where the CPU goes ---------------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a live process and its live descendants."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
+
+
+class CpuMeter:
+    """CPU used by named processes (and this one) over a stretch of wall time, in % of one core."""
+
+    def __init__(self, processes: dict[str, int]) -> None:
+        self.processes = processes
+        self.started = time.perf_counter()
+        self.before = self._now()
+
+    def _now(self) -> dict[str, float]:
+        return {**{name: cpu_seconds(pid) for name, pid in self.processes.items()}, CLIENT: time.process_time()}
+
+    def shares(self) -> dict[str, float]:
+        """Per process, CPU seconds used since the start divided by the wall seconds, as a percentage."""
+        wall = time.perf_counter() - self.started
+        return {name: 100 * (used - self.before[name]) / wall for name, used in self._now().items()}
+
+
+def pids(servers: dict[str, BackOffice | ActionServer | None]) -> dict[str, int]:
+    """The process ids of the running servers given by name."""
+    return {name: server.process.pid for name, server in servers.items() if server and server.process}
 
 
 # -- 1. action round trip ------------------------------------------------------------------------------
@@ -161,6 +198,7 @@ class LoadStats:
     latencies: list[float] = field(default_factory=list)
     by_action: dict[str, list[float]] = field(default_factory=dict)
     errors: Counter[str] = field(default_factory=Counter)
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def row(self, path: str) -> list[object]:
         """A row of the round-trip table."""
@@ -169,6 +207,7 @@ class LoadStats:
         kinds = ", ".join(f"{count}× {kind}" for kind, count in self.errors.most_common())
         return [path, self.conversations, len(ms), f"{percentile(ms, 0.5):.1f}", f"{percentile(ms, 0.95):.1f}",
                 f"{statistics.fmean(ms):.1f}", f"{len(ms) / self.seconds:.0f}",
+                *(f"{self.cpu.get(name, 0.0):.0f}" for name in ("action server", "back office", CLIENT)),
                 f"{errors} ({kinds})" if errors else "0"]
 
 
@@ -189,19 +228,22 @@ async def conversation(http: aiohttp.ClientSession, call: Call, index: int, call
             stats.errors[f"{case.action}: {problem}"] += 1
 
 
-async def load(call: Call, conversations: int, calls_each: int) -> LoadStats:
+async def load(call: Call, conversations: int, calls_each: int, processes: dict[str, int]) -> LoadStats:
     """``conversations`` concurrent conversations of ``calls_each`` calls."""
     stats = LoadStats(conversations)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
-        started = time.perf_counter()
+        started, meter = time.perf_counter(), CpuMeter(processes)
         await asyncio.gather(*(conversation(http, call, index, calls_each, stats) for index in range(conversations)))
-        stats.seconds = time.perf_counter() - started
+        stats.seconds, stats.cpu = time.perf_counter() - started, meter.shares()
     return stats
 
 
 async def warm_up(call: Call) -> None:
-    """Fill caches and connection pools on both servers; fail loudly if an action does not answer as expected."""
-    stats = await load(call, 3, 6)
+    """Fill caches and connection pools on both servers; fail loudly if an action does not answer as expected.
+
+    One conversation only: concurrent lookups of one application number can trip its brute-force guard.
+    """
+    stats = await load(call, 1, 3 * len(CASES), {})
     if stats.errors:
         raise RuntimeError(f"warm-up failed: {dict(stats.errors)}")
 
@@ -232,14 +274,15 @@ async def measure_round_trip(total_calls: int, concurrent: int) -> RoundTrip:
         server = ActionServer(office.url, WORK / "actions").start()
         paths = [("action server → back office", via_action_server(server.webhook)),
                  ("back office alone", direct(office.url))]
+        processes = pids({"action server": server, "back office": office})
         rows: list[list[object]] = []
         single: dict[str, LoadStats] = {}
         for label, call in paths:
             print(f"round trip: {label} ...", file=sys.stderr, flush=True)
             await warm_up(call)
-            single[label] = await load(call, 1, total_calls)
+            single[label] = await load(call, 1, total_calls, processes)
             rows.append(single[label].row(label))
-            rows.append((await load(call, concurrent, math.ceil(total_calls / concurrent))).row(label))
+            rows.append((await load(call, concurrent, math.ceil(total_calls / concurrent), processes)).row(label))
         rows.sort(key=lambda row: (row[1], row[0] != paths[0][0]))
         per_action: list[list[object]] = []
         for case in CASES:
@@ -292,10 +335,10 @@ async def run_scenario(office: BackOffice, database: str, scenario: Scenario) ->
     outcomes: Counter[str] = Counter()
     latencies: list[float] = []
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
-        started = time.perf_counter()
+        started, meter = time.perf_counter(), CpuMeter(pids({"office": office}))
         await asyncio.gather(*(client(http, office.url, scenario, index, outcomes, latencies)
                                for index in range(scenario.clients)))
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, meter.shares()
         status, availability = await get_json(http, f"{office.url}/mpps/{scenario.mpp_id}/availability",
                                               service="ktp_el", date=scenario.day.isoformat())
     created, full = outcomes.pop("201", 0), outcomes.pop("409 fully_booked", 0)
@@ -312,7 +355,8 @@ async def run_scenario(office: BackOffice, database: str, scenario: Scenario) ->
     ms = [1000 * latency for latency in latencies]
     capacity = availability.get("capacity", "?") if status == 200 else "?"
     return [database, scenario.name, capacity, scenario.clients, len(ms), f"{created / seconds:.0f}",
-            f"{len(ms) / seconds:.0f}", f"{percentile(ms, 0.5):.1f}", f"{percentile(ms, 0.95):.1f}", created, full,
+            f"{len(ms) / seconds:.0f}", f"{percentile(ms, 0.5):.1f}", f"{percentile(ms, 0.95):.1f}",
+            f"{cpu['office']:.0f}", f"{cpu[CLIENT]:.0f}", created, full,
             ", ".join(f"{count}× {kind}" for kind, count in outcomes.items()) or "0",
             "yes" if not problems else "no: " + "; ".join(problems)]
 
@@ -390,7 +434,8 @@ def report(args: argparse.Namespace, trip: RoundTrip, booking_rows: list[list[ob
         "### Action round trip (Rasa → action server → back office on SQLite → back)\n",
         f"{args.calls} calls per run cycling the three actions, after a warm-up. An error is any answer without "
         f"its expected response (utter_mpp_found, utter_application_status, utter_licence_status).\n",
-        table(["path", "conversations", "calls", "p50 ms", "p95 ms", "mean ms", "calls/s", "errors"], trip.rows),
+        table(["path", "conversations", "calls", "p50 ms", "p95 ms", "mean ms", "calls/s", "CPU % action server",
+               "CPU % back office", "CPU % client", "errors"], trip.rows),
         "",
         "Median per action, 1 conversation:\n",
         table(["action", "back-office call", "via action server ms", "back office alone ms",
@@ -401,8 +446,10 @@ def report(args: argparse.Namespace, trip: RoundTrip, booking_rows: list[list[ob
         f"Throughput rows: {args.bookings} bookings per row spread over the clients, on a test MPP with "
         f"capacity {BIG_CAPACITY}. Races: {RACE_CLIENTS} clients at once, one booking each. consistent = "
         "GET /availability booked equals the 201s, never above capacity (and, for races, exactly capacity × 201).\n",
+        "CPU % is CPU time over wall time (100 = one core of the two); PostgreSQL's own processes are not counted.\n",
         table(["database", "scenario", "capacity", "clients", "requests", "bookings/s", "requests/s", "p50 ms",
-               "p95 ms", "201", "409 fully_booked", "other", "consistent"], booking_rows),
+               "p95 ms", "CPU % back office", "CPU % client", "201", "409 fully_booked", "other", "consistent"],
+              booking_rows),
     ]
     parts += [f"\n{line}" for line in skipped]
     return "\n".join(parts)

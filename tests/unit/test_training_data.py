@@ -10,8 +10,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from benchmarks.nlu_scores import load_examples
-from scripts.build_form_rules import FORMS, render
-from scripts.build_form_rules import OUTPUT as FORM_RULES
+from dialogue.form_rules import FORMS, render
+from dialogue.form_rules import OUTPUT as FORM_RULES
 from tests.paths import ROOT
 
 CONTRACT = ROOT.parent / "shared" / "contract" / "intents.yml"
