@@ -28,7 +28,7 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import cycle, islice
 from pathlib import Path
@@ -137,6 +137,24 @@ CASES = (
                "POST", "/licences/lookup", body={"number": "3320250100012345"}),
 )
 
+# The demo applications and their birth dates (docs/demo-data.md). Each conversation looks up its
+# own, as citizens do: one number looked up by many at once would trip its brute-force guard,
+# which counts lookups in flight so that parallel guesses cannot exceed the limit.
+APPLICATIONS = (("PMH-250612-0001", "2006-03-05"), ("PMH-250703-0002", "1990-05-12"),
+                ("PMH-250715-0003", "1995-08-03"), ("PMH-250801-0004", "1992-04-01"),
+                ("PMH-250818-0005", "2002-02-14"), ("PMH-250902-0006", "1999-11-30"),
+                ("PMH-250910-0007", "1988-01-21"), ("PMH-251006-0008", "1983-12-25"))
+
+
+def for_conversation(case: ActionCase, index: int) -> ActionCase:
+    """The case as conversation ``index`` sends it (its own application number)."""
+    if case.action != "action_check_application_status":
+        return case
+    number, birth_date = APPLICATIONS[index % len(APPLICATIONS)]
+    return replace(case, slots={"application_number": number, "birth_date": birth_date},
+                   body={"number": number, "birth_date": birth_date})
+
+
 # What a call returns: None when the answer is right, else a short description of what came instead.
 Call = Callable[[aiohttp.ClientSession, ActionCase, str], Awaitable[str | None]]
 
@@ -215,7 +233,8 @@ async def conversation(http: aiohttp.ClientSession, call: Call, index: int, call
     """``calls`` actions in a row for one sender, starting at a different action for each conversation."""
     sender = f"bench-{index}-{uuid.uuid4().hex[:8]}"
     start = index % len(CASES)
-    for case in islice(cycle(CASES[start:] + CASES[:start]), calls):
+    for shared_case in islice(cycle(CASES[start:] + CASES[:start]), calls):
+        case = for_conversation(shared_case, index)
         started = time.perf_counter()
         try:
             problem = await call(http, case, sender)
