@@ -28,9 +28,14 @@ BACKOFFICE_DOWN = "backoffice_down"
 _T = TypeVar("_T")
 
 
-def citizen_ref(tracker: Tracker) -> str:
+def citizen_ref_of(sender_id: str) -> str:
     """An opaque id of the citizen for the back office (a WhatsApp sender id is a phone number)."""
-    return hashlib.sha256(f"mpp-citizen:{tracker.sender_id}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"mpp-citizen:{sender_id}".encode()).hexdigest()[:32]
+
+
+def citizen_ref(tracker: Tracker) -> str:
+    """The opaque id of the conversation's citizen."""
+    return citizen_ref_of(str(tracker.sender_id))
 
 
 def utter_unavailable(dispatcher: CollectingDispatcher) -> None:

@@ -29,21 +29,22 @@ OUTPUT = ROOT / "data" / "rules" / "forms.yml"
 
 @dataclass(frozen=True)
 class FormSpec:
-    """A form, the intent that starts it and the action that acts on its slots."""
+    """A form, the intents that start it and the action that acts on its slots."""
 
     name: str
-    intent: str
+    intents: tuple[str, ...]
     submit: str
 
 
 FORMS = (
-    FormSpec("application_status_form", "check_application_status", "action_check_application_status"),
-    FormSpec("licence_status_form", "license_status", "action_check_licence"),
-    FormSpec("nik_check_form", "nik_check", "action_check_nik"),
-    FormSpec("mpp_location_form", "mpp_location", "action_find_mpp"),
-    FormSpec("mobile_service_form", "mobile_service", "action_find_mobile_service"),
-    FormSpec("self_service_form", "self_service", "action_find_kiosks"),
-    FormSpec("book_queue_form", "book_queue", "action_book_queue"),
+    FormSpec("application_status_form", ("check_application_status",), "action_check_application_status"),
+    FormSpec("licence_status_form", ("license_status",), "action_check_licence"),
+    FormSpec("nik_check_form", ("nik_check",), "action_check_nik"),
+    FormSpec("mpp_location_form", ("mpp_location", "opening_hours"), "action_find_mpp"),
+    FormSpec("mobile_service_form", ("mobile_service",), "action_find_mobile_service"),
+    FormSpec("self_service_form", ("self_service",), "action_find_kiosks"),
+    FormSpec("book_queue_form", ("book_queue",), "action_book_queue"),
+    FormSpec("cancel_booking_form", ("cancel_booking",), "action_cancel_booking"),
 )
 # intents that end the form, and what is said then
 ENDING = {
@@ -87,14 +88,17 @@ def _steps(form: FormSpec, intent: str, actions: list[str], resume: bool) -> dic
 def form_rules(form: FormSpec, intents: list[str]) -> list[dict]:
     """Return the rules of one form: start, submit, and every interruption."""
     rules: list[dict] = [
-        {"rule": f"{form.intent} starts {form.name}",
-         "steps": [{"intent": form.intent}, {"action": form.name}, {"active_loop": form.name}]},
+        {"rule": f"{intent} starts {form.name}",
+         "steps": [{"intent": intent}, {"action": form.name}, {"active_loop": form.name}]}
+        for intent in form.intents
+    ]
+    rules += [
         {"rule": f"{form.name} complete: {form.submit}",
          "condition": [{"active_loop": form.name}],
          "steps": [{"action": form.name}, {"active_loop": None}, {"slot_was_set": [{"requested_slot": None}]},
                    {"action": form.submit}]},
     ]
-    other_forms = {spec.intent: spec for spec in FORMS if spec is not form}
+    other_forms = {intent: spec for spec in FORMS if spec is not form for intent in spec.intents}
     for intent in [*intents, "nlu_fallback"]:
         if intent in ENDING:
             rule = _steps(form, intent, [ENDING[intent]], resume=False)
@@ -102,7 +106,7 @@ def form_rules(form: FormSpec, intents: list[str]) -> list[dict]:
             target = other_forms[intent]
             rule = _steps(form, intent, [], resume=False)
             rule["steps"] += [{"action": target.name}, {"active_loop": target.name}]
-        elif intent in NOT_UNDERSTOOD or intent == form.intent:
+        elif intent in NOT_UNDERSTOOD or intent in form.intents:
             rule = _steps(form, intent, ["utter_form_not_understood"], resume=True)
         else:
             rule = _steps(form, intent, [f"utter_{intent}"], resume=True)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.paths import ROOT
 from tests.rasa_server import free_port
+from tests.server_process import stop_process, wait_until_answering
 
 STARTUP_TIMEOUT_S = 120
 
@@ -47,24 +45,9 @@ class ActionServer:
             env={**os.environ, "BACKOFFICE_URL": self.backoffice_url, "RASA_TELEMETRY_ENABLED": "false",
                  **self.extra_env},
         )
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the action server stopped while starting; see {self.log}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"the action server did not start within {STARTUP_TIMEOUT_S} s")
+        wait_until_answering(self.process, f"{self.url}/health", "the action server", self.log, STARTUP_TIMEOUT_S)
+        return self
 
     def stop(self) -> None:
         """Stop the server."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)

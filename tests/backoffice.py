@@ -5,9 +5,6 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +15,7 @@ import pytest
 
 from tests.paths import ROOT
 from tests.rasa_server import free_port
+from tests.server_process import stop_process, wait_until_answering
 
 STARTUP_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 10
@@ -64,29 +62,14 @@ class BackOffice:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen([str(PYTHON), "-m", "backend"], cwd=ROOT, env=self.env(), stdout=log,
                                         stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the back office stopped while starting; see {self.log_path}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2):
-                    return self
-            except urllib.error.HTTPError:
-                return self  # it answers (503 when its database is down, which some tests want)
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"the back office did not start within {STARTUP_TIMEOUT_S} s; see {self.log_path}")
+        # any status counts: 503 when its database is down, which some tests want
+        wait_until_answering(self.process, f"{self.url}/health", "the back office", self.log_path, STARTUP_TIMEOUT_S,
+                             any_status=True)
+        return self
 
     def stop(self) -> None:
         """Terminate the server (kill it if it does not stop in time)."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, STOP_TIMEOUT_S)
 
 
 @contextmanager

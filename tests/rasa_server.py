@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
 
 from tests.paths import ROOT
+from tests.server_process import stop_process, wait_until_answering
 
 STARTUP_TIMEOUT_S = 240
 
@@ -66,27 +64,12 @@ class RasaServer:
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
         )
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"rasa stopped while starting; see {self.workdir / 'rasa.log'}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/status", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"rasa did not start within {STARTUP_TIMEOUT_S} s")
+        wait_until_answering(self.process, f"{self.url}/status", "rasa", self.workdir / "rasa.log", STARTUP_TIMEOUT_S)
+        return self
 
     def stop(self) -> None:
         """Stop the server."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process, timeout_s=30)
 
     async def say(self, sender: str, text: str) -> list[dict]:
         """Send one message through the REST channel and return the bot's messages."""

@@ -13,9 +13,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from ruamel.yaml import YAML
 
+from actions.backoffice_action import citizen_ref_of
 from tests.action_server import ActionServer
 from tests.background_proxy import BackgroundProxy
 from tests.backoffice import BackOffice
@@ -50,6 +52,32 @@ async def test_conversation(rasa: RasaServer, conversation: dict[str, Any]) -> N
             assert any(str(title).lower() in shown.lower() for shown in button_titles(messages)), \
                 f"button {title!r} missing{context}"
         assert "traceback" not in text.lower()
+
+
+BOOKING_CODE = re.compile(r"Kode booking: ([A-Z]{3}-[A-Z0-9]{6})")
+
+
+async def test_a_booking_is_cancelled_only_from_its_own_conversation_and_frees_its_seat(
+        rasa: RasaServer, demo_backoffice: BackOffice) -> None:
+    citizen, stranger = (f"citizen-{uuid.uuid4().hex[:10]}" for _ in range(2))
+    await rasa.say(citizen, "booking antrean kia di kabupaten konawe kamis")
+    booked = await rasa.say(citizen, "ya")
+    match = BOOKING_CODE.search(reply_text(booked))
+    assert match, reply_text(booked)
+    code = match.group(1)
+    cancel_button = next(button for message in booked for button in message.get("buttons", [])
+                         if button["title"] == "Batalkan antrean ini")
+    assert code in cancel_button["payload"]
+
+    assert "kode booking" in reply_text(await rasa.say(stranger, "batalkan antrean saya")).lower()
+    refused = reply_text(await rasa.say(stranger, code.lower()))
+    assert "tidak ditemukan untuk percakapan ini" in refused
+
+    cancelled = reply_text(await rasa.say(citizen, cancel_button["payload"]))
+    assert f"Antrean {code}" in cancelled and "sudah dibatalkan" in cancelled
+    async with aiohttp.ClientSession() as http, http.get(
+            f"{demo_backoffice.url}/bookings/{code}", params={"citizen_ref": citizen_ref_of(citizen)}) as response:
+        assert (await response.json())["status"] == "cancelled"
 
 
 async def timed_say(rasa: RasaServer, sender: str, text: str) -> tuple[str, list[str], float]:
