@@ -28,6 +28,8 @@ from sklearn.pipeline import make_pipeline
 from benchmarks import rest_turns
 from benchmarks.nlu_scores import Scores, load_examples, out_of_scope_recall, read_xsid_test, score
 from benchmarks.tables import table
+from tests.action_server import ActionServer
+from tests.backoffice import BackOffice
 from tests.paths import ROOT
 from tests.rasa_server import RasaServer
 
@@ -54,6 +56,8 @@ class Contender:
     oos_recall: float = 0.0
     single: rest_turns.TurnStats | None = None
     concurrent: rest_turns.TurnStats | None = None
+    booking_single: rest_turns.TurnStats | None = None
+    booking_concurrent: rest_turns.TurnStats | None = None
     long_first_ms: float = 0.0
     long_last_ms: float = 0.0
     rss_mb: float = 0.0
@@ -76,11 +80,11 @@ async def predict(server: RasaServer, texts: list[str]) -> list[str]:
 
 
 async def measure_rasa(contender: Contender, work: Path, held_out: list[tuple[str, str]], xsid: list[str],
-                       rounds: int) -> None:
-    """Train, start, evaluate and load-test one Rasa configuration."""
+                       rounds: int, action_url: str) -> None:
+    """Train, start, evaluate and load-test one Rasa configuration (with the action server, as in `make run`)."""
     assert contender.config is not None
     model, contender.train_s = train(contender.config, work / "models", contender.slug)
-    server = RasaServer(model, work / contender.slug).start()
+    server = RasaServer(model, work / contender.slug, action_url=action_url).start()
     try:
         assert server.process is not None
         predicted = await predict(server, [text for text, _ in held_out])
@@ -88,6 +92,9 @@ async def measure_rasa(contender: Contender, work: Path, held_out: list[tuple[st
         contender.oos_recall = out_of_scope_recall(await predict(server, xsid)) if xsid else float("nan")
         contender.single = await rest_turns.short_conversations(server.url, concurrent=1, rounds=rounds * 2)
         contender.concurrent = await rest_turns.short_conversations(server.url, concurrent=10, rounds=rounds)
+        booking = rest_turns.BOOKING_CONVERSATION
+        contender.booking_single = await rest_turns.short_conversations(server.url, 1, rounds * 2, booking)
+        contender.booking_concurrent = await rest_turns.short_conversations(server.url, 10, rounds, booking)
         latencies = await rest_turns.long_conversation(server.url, 240)
         contender.long_first_ms = rest_turns.median_ms(latencies[:20])
         contender.long_last_ms = rest_turns.median_ms(latencies[219:240])
@@ -139,6 +146,12 @@ def report(contenders: list[Contender], held_out_size: int) -> str:
          "long: turns 1-20 p50 ms", "turns 220-240 p50 ms", "ratio", "Rasa RSS MB"],
         turn_rows,
     ))
+    booking_rows = [[c.name, *(fmt(value, 1) for stats in (c.booking_single, c.booking_concurrent)
+                               for value in (stats.p50_ms, stats.p95_ms, stats.turns_per_s))]
+                    for c in contenders if c.booking_single and c.booking_concurrent]
+    parts += ["", "Booking conversation (forms; the action server asks the back office on most turns):\n",
+              table(["config", "1 conv p50 ms", "p95 ms", "turns/s", "10 conv p50 ms", "p95 ms", "turns/s"],
+                    booking_rows)]
     return "\n".join(parts)
 
 
@@ -163,9 +176,16 @@ async def main() -> None:
     contenders = [Contender("(a) this project", "project", ROOT / "config.yml")]
     if not args.skip_default:
         contenders.append(Contender("(b) Rasa default", "rasa-default", default_config))
-    for contender in contenders:
-        print(f"measuring {contender.name} ...", file=sys.stderr, flush=True)
-        await measure_rasa(contender, work, held_out, xsid, args.rounds)
+    (work / "backoffice.db").unlink(missing_ok=True)
+    office = BackOffice(f"sqlite:///{work / 'backoffice.db'}", work / "backoffice").start()
+    actions = ActionServer(office.url, work / "actions").start()
+    try:
+        for contender in contenders:
+            print(f"measuring {contender.name} ...", file=sys.stderr, flush=True)
+            await measure_rasa(contender, work, held_out, xsid, args.rounds, actions.webhook)
+    finally:
+        actions.stop()
+        office.stop()
     baseline = Contender("(c) TF-IDF + LogReg", "tfidf", None)
     measure_tfidf(baseline, training, held_out, xsid)
     contenders.append(baseline)

@@ -20,6 +20,15 @@ SHORT_CONVERSATION = [
     "makasih ya",
     "dadah",
 ]
+# Booking a queue slot through the forms (back office lookups on every turn), declined at the end
+# so that repeated runs do not fill the day.
+BOOKING_CONVERSATION = [
+    "mau ambil antrian online",
+    "di kabupaten tegal",
+    "ktp",
+    "senin depan",
+    "tidak",
+]
 # A chat that goes on for months: questions come back again and again.
 LONG_CONVERSATION = [
     "selamat pagi",
@@ -72,16 +81,15 @@ async def _conversation(session: aiohttp.ClientSession, url: str, texts: list[st
     return [await _turn(session, url, sender, text) for text in texts]
 
 
-async def short_conversations(url: str, concurrent: int, rounds: int) -> TurnStats:
-    """``rounds`` times, ``concurrent`` conversations of 5 turns at once."""
+async def short_conversations(url: str, concurrent: int, rounds: int,
+                              script: list[str] = SHORT_CONVERSATION) -> TurnStats:
+    """``rounds`` times, ``concurrent`` conversations of the script's turns at once."""
     async with aiohttp.ClientSession() as session:
-        await _conversation(session, url, SHORT_CONVERSATION)  # warm-up
+        await _conversation(session, url, script)  # warm-up
         latencies: list[float] = []
         started = time.perf_counter()
         for _ in range(rounds):
-            batches = await asyncio.gather(
-                *(_conversation(session, url, SHORT_CONVERSATION) for _ in range(concurrent))
-            )
+            batches = await asyncio.gather(*(_conversation(session, url, script) for _ in range(concurrent)))
             latencies += [latency for batch in batches for latency in batch]
         return stats(latencies, time.perf_counter() - started)
 
