@@ -2,5 +2,5 @@
 # Print a short hash of everything the trained model depends on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-find config.yml domain data nlu resources/slang/lexicon.tsv -type f \( -name '*.yml' -o -name '*.py' -o -name '*.tsv' \) \
+find config.yml domain data nlu dialogue resources/slang/lexicon.tsv -type f \( -name '*.yml' -o -name '*.py' -o -name '*.tsv' \) \
   -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12
