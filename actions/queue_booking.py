@@ -39,6 +39,11 @@ DEFAULT_TIMEZONE = "Asia/Jakarta"
 MAX_DAYS_AHEAD = 30
 REGION_PREFIX = "region:"
 SUMMARY = "queue_summary"
+# why a day cannot be booked (the back office's reason) -> what the citizen is told
+DAY_REFUSALS = {"fully_booked": "utter_queue_day_full", "date_in_past": "utter_queue_date_in_past",
+                "too_far_ahead": "utter_queue_date_too_far", "closed_day": "utter_queue_day_closed"}
+# the same at booking time, when "closed" means the MPP has closed for today since the day was checked
+BOOKING_REFUSALS = {**DAY_REFUSALS, "closed_day": "utter_queue_day_unavailable"}
 
 
 @lru_cache(maxsize=1)
@@ -189,12 +194,12 @@ class ValidateBookQueueForm(BackOfficeFormValidation):
             dispatcher, tracker, lambda: backoffice.availability(mpp["id"], current["queue_service"], day))
         if availability is None:
             return down
-        if not availability["open"]:
+        if not availability["open"] or availability["remaining"] <= 0:
+            reason = availability.get("reason") or "fully_booked"
+            refusals = BOOKING_REFUSALS if day == local_today(mpp["timezone"]) else DAY_REFUSALS
             open_days = ", ".join(row["day"] for row in mpp["hours"]) or "-"
-            dispatcher.utter_message(response="utter_queue_day_closed", open_days=open_days, **labels)
-            return {"queue_date": None}
-        if availability["remaining"] <= 0:
-            dispatcher.utter_message(response="utter_queue_day_full", **labels)
+            dispatcher.utter_message(response=refusals.get(reason, "utter_queue_day_unavailable"),
+                                     open_days=open_days, **labels)
             return {"queue_date": None}
         hours = next((row for row in mpp["hours"] if row["weekday"] == day.weekday()), {"opens": "", "closes": ""})
         return {SUMMARY: {**labels, "opens": hours["opens"], "closes": hours["closes"],
@@ -274,16 +279,12 @@ class ActionBookQueue(BackOfficeAction):
             dispatcher.utter_message(response="utter_queue_already_booked",
                                      **_booking_labels(rejected.body["booking"], summary))
             return [SlotSet("queue_service", None)]
-        response = _DAY_REFUSALS.get(rejected.code)
+        response = BOOKING_REFUSALS.get(rejected.code)
         if response is None:
             raise rejected
         dispatcher.utter_message(response=response, **summary)
         return [SlotSet(SUMMARY, None), SlotSet("queue_date", None), SlotSet("queue_confirmed", None),
                 FollowupAction("book_queue_form")]
-
-
-_DAY_REFUSALS = {"fully_booked": "utter_queue_day_full", "date_in_past": "utter_queue_date_in_past",
-                 "too_far_ahead": "utter_queue_date_too_far", "closed_day": "utter_queue_day_unavailable"}
 
 
 def _booking_labels(booking: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -78,6 +80,22 @@ async def test_a_booking_is_cancelled_only_from_its_own_conversation_and_frees_i
     async with aiohttp.ClientSession() as http, http.get(
             f"{demo_backoffice.url}/bookings/{code}", params={"citizen_ref": citizen_ref_of(citizen)}) as response:
         assert (await response.json())["status"] == "cancelled"
+
+
+async def test_a_full_day_is_refused_before_the_citizen_confirms(rasa: RasaServer, demo_backoffice: BackOffice) -> None:
+    # other citizens have taken the five SIP seats of MPP Poso next Tuesday
+    today = datetime.now(ZoneInfo("Asia/Makassar")).date()
+    tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    async with aiohttp.ClientSession() as http:
+        for seat in range(5):
+            async with http.post(f"{demo_backoffice.url}/bookings", headers={"Idempotency-Key": f"full-{seat}"},
+                                 json={"mpp_id": "mpp-kab-poso", "service": "sip", "date": tuesday.isoformat(),
+                                       "citizen_ref": f"other-citizen-{seat}"}) as response:
+                assert response.status in (200, 201)
+    sender = f"citizen-{uuid.uuid4().hex[:10]}"
+    text = reply_text(await rasa.say(sender, "ambil antrean sip di kabupaten poso hari selasa"))
+    assert "sudah penuh" in text and "Mohon konfirmasi" not in text
+    assert "tanggal berapa" in text.lower()  # asked for another day at once
 
 
 async def timed_say(rasa: RasaServer, sender: str, text: str) -> tuple[str, list[str], float]:
