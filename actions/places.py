@@ -52,6 +52,11 @@ def _mpp_line(mpp: dict[str, Any]) -> str:
     return f"• {mpp['name']}{address}: {hours_summary(mpp['hours'])} {timezone_label(mpp['timezone'])}{source}"
 
 
+def unique_by_id(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items without repeats (a bare region name may find the same MPP through two codes)."""
+    return list({item["id"]: item for item in items}.values())
+
+
 def _has_demo(items: list[dict[str, Any]]) -> bool:
     return any(item.get("demo") for item in items)
 
@@ -91,13 +96,13 @@ class ActionFindMpp(RegionAction):
         results = [await backoffice.nearest_mpps(code) for code in codes]
         local = [mpp for result in results if result["match"] == "kabkota" for mpp in result["mpps"]]
         nearby = [mpp for result in results if result["match"] == "province" for mpp in result["mpps"]]
-        mpps = local or nearby
+        mpps = unique_by_id(local or nearby)
         if not mpps:
             dispatcher.utter_message(response="utter_no_mpp_in_region", region=region)
             return []
         intro = (f"MPP di {region}:" if local else
                  f"Di {region} belum ada MPP dalam data kami. MPP di provinsi yang sama:")
-        missing_address = any(not mpp.get("address") for mpp in mpps)
+        missing_address = any(not mpp.get("address") for mpp in mpps)  # never guess one
         address_note = ("Alamat lengkap belum tersedia di data kami; mohon cek kanal resmi pemerintah daerah "
                         "setempat sebelum datang." if missing_address else "")
         dispatcher.utter_message(response="utter_mpp_found", intro=intro,

@@ -31,7 +31,7 @@ from actions.backoffice_action import (
 from actions.calendar_dates import find_visit_date, indonesian_date
 from actions.clients.backoffice import BackOfficeClient, shared_backoffice_client
 from actions.clients.errors import BackOfficeRejected
-from actions.places import region_codes, timezone_label
+from actions.places import region_codes, timezone_label, unique_by_id
 from nlu.gazetteer import Gazetteer
 
 SERVICE_NAMES = Path(__file__).resolve().parent.parent / "resources" / "services" / "service_names.yml"
@@ -110,8 +110,11 @@ class ValidateBookQueueForm(BackOfficeFormValidation):
         """A region becomes its MPP; several or none: the citizen is shown the choices."""
         backoffice = shared_backoffice_client()
         value = str(value)
-        if not value.startswith(REGION_PREFIX):
-            mpp, down = await self.ask_backoffice(dispatcher, tracker, lambda: backoffice.mpp(value))
+        if not value.startswith(REGION_PREFIX):  # an MPP id from a button
+            try:
+                mpp, down = await self.ask_backoffice(dispatcher, tracker, lambda: backoffice.mpp(value))
+            except BackOfficeRejected:  # an old button of an MPP no longer in the directory: ask again
+                return {"mpp_id": None}
             slots = {"mpp_id": mpp["id"] if mpp else None, **down}
             return {**slots, **await self._check_day(dispatcher, tracker, slots)}
         region = value.removeprefix(REGION_PREFIX)
@@ -126,6 +129,7 @@ class ValidateBookQueueForm(BackOfficeFormValidation):
             if result is None:
                 return {"mpp_id": None, **down}
             (local if result["match"] == "kabkota" else nearby).extend(result["mpps"])
+        local, nearby = unique_by_id(local), unique_by_id(nearby)
         if len(local) == 1:
             slots = {"mpp_id": local[0]["id"]}
             return {**slots, **await self._check_day(dispatcher, tracker, slots)}

@@ -6,7 +6,7 @@ import pytest
 
 from actions.backoffice_action import citizen_ref_of
 from actions.licence_status import normalise_licence_number
-from actions.places import hours_summary, region_codes
+from actions.places import hours_summary, region_codes, unique_by_id
 from actions.queue_booking import find_service
 
 
@@ -46,3 +46,9 @@ def test_the_citizen_id_sent_to_the_back_office_hides_the_sender() -> None:
     ref = citizen_ref_of("6281234567890")
     assert "6281234567890" not in ref and len(ref) == 32
     assert ref == citizen_ref_of("6281234567890") != citizen_ref_of("6281234567891")
+
+
+def test_an_mpp_found_through_two_codes_is_listed_once() -> None:
+    tegal = {"id": "mpp-kab-tegal", "name": "MPP Kabupaten Tegal"}
+    wajo = {"id": "mpp-kab-wajo", "name": "MPP Kabupaten Wajo"}
+    assert unique_by_id([tegal, wajo, dict(tegal)]) == [tegal, wajo]
