@@ -47,10 +47,15 @@ BOOKING_REFUSALS = {**DAY_REFUSALS, "closed_day": "utter_queue_day_unavailable"}
 
 
 @lru_cache(maxsize=1)
+def service_words() -> dict[str, list[str]]:
+    """Service code -> the words citizens use for it (resources/services)."""
+    return dict(YAML(typ="safe").load(SERVICE_NAMES.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
 def service_names() -> Gazetteer:
-    """The words citizens use for each bookable service (resources/services)."""
-    names = YAML(typ="safe").load(SERVICE_NAMES.read_text(encoding="utf-8"))
-    return Gazetteer({"service": {word: code for code, words in names.items() for word in words}})
+    """The service words as a gazetteer, longest match first."""
+    return Gazetteer({"service": {word: code for code, words in service_words().items() for word in words}})
 
 
 def find_service(text: str) -> str | None:
@@ -147,7 +152,7 @@ class ValidateBookQueueForm(BackOfficeFormValidation):
     async def validate_queue_service(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> dict[str, Any]:
         """One of the bookable services (resources/services)."""
-        if str(value) not in _service_codes():
+        if str(value) not in service_words():
             dispatcher.utter_message(response="utter_unknown_service")
             return {"queue_service": None}
         slots = {"queue_service": str(value)}
@@ -217,12 +222,7 @@ def _validated(current: dict[str, Any]) -> bool:
     except ValueError:
         return False
     return bool(current["mpp_id"]) and not str(current["mpp_id"]).startswith(REGION_PREFIX) \
-        and current["queue_service"] in _service_codes()
-
-
-@lru_cache(maxsize=1)
-def _service_codes() -> frozenset[str]:
-    return frozenset(YAML(typ="safe").load(SERVICE_NAMES.read_text(encoding="utf-8")))
+        and current["queue_service"] in service_words()
 
 
 class ActionAskQueueConfirmed(Action):
