@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 from backend import migrate
 from backend.app import create_app
 from backend.catalogue import Catalogue
-from backend.database import make_engine
 from backend.directory_csv import DirectoryError, read_directory, replace_directory
-from backend.logs import PathOnlyAccessLogger, configure_logging
 from backend.opening import utc_now
 from backend.seed import SeedSources, seed
 from backend.settings import Settings
+from privacy.service_logs import PathOnlyAccessLogger, configure_logging
 from regions.codes import load_region_codes
+from storage.database import make_engine
 
 log = logging.getLogger("backend")
 

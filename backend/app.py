@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from backend import applications, bookings, directory, licences, outreach, residents
 from backend.catalogue import Catalogue
-from backend.database import Database
 from backend.errors import error_middleware
 from backend.openapi import build_document, operation
 from backend.responses import respond
@@ -20,6 +19,7 @@ from backend.schemas import HealthOut
 from backend.settings import Settings
 from backend.state import CATALOGUE, DATABASE, SETTINGS, WILAYAH
 from regions.codes import load_region_codes
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 HEALTH_TIMEOUT_S = 3
@@ -49,7 +49,7 @@ async def openapi_document(request: web.Request) -> web.Response:
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    database = Database(app[SETTINGS].database_url)
+    database = Database(app[SETTINGS].database_url, name="backoffice")
     app[DATABASE] = database
     yield
     await asyncio.get_running_loop().run_in_executor(None, database.close)

@@ -16,7 +16,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from backend.catalogue import Catalogue
-from backend.database import bulk
 from backend.errors import ApiError, not_found
 from backend.models import Application, LookupAttempt
 from backend.openapi import operation
@@ -25,6 +24,7 @@ from backend.responses import respond
 from backend.schemas import ApplicationOut, HistoryOut
 from backend.state import CATALOGUE, DATABASE
 from backend.validation import ApplicationLookup, read_body
+from storage.database import bulk
 
 routes = web.RouteTableDef()
 FAILURE_WINDOW = timedelta(minutes=15)

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql import Select
 
 from backend.catalogue import Catalogue
-from backend.database import bulk
 from backend.directory import listed_mpp
 from backend.errors import ApiError, not_found
 from backend.models import Booking, Mpp, MppService
@@ -32,6 +31,7 @@ from backend.responses import respond
 from backend.schemas import AvailabilityOut, BookingConflictOut, BookingOut
 from backend.state import CATALOGUE, DATABASE
 from backend.validation import AvailabilityQuery, BookingRequest, CitizenRef, read_body, read_query
+from storage.database import bulk
 
 routes = web.RouteTableDef()
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY346789"  # no 0/O, 1/I/L, 2/Z, 5/S, B

@@ -17,11 +17,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from backend.catalogue import Catalogue
-from backend.database import bulk
 from backend.models import Mpp, MppService, QueueSlot
 from backend.opening import local_today, parse_window
 from backend.wilayah import is_kabkota
 from regions.codes import RegionCodes
+from storage.database import bulk
 
 T = TypeVar("T")
 HOURS_COLUMNS = ("hours_mon", "hours_tue", "hours_wed", "hours_thu", "hours_fri", "hours_sat", "hours_sun")

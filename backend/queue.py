@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.database import bulk
 from backend.models import QueueSlot
+from storage.database import bulk
 
 
 def find_slot(session: Session, mpp_id: str, service: str, day: date) -> QueueSlot | None:

@@ -17,7 +17,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from backend.catalogue import Catalogue
-from backend.database import bulk
 from backend.directory_csv import read_directory, replace_directory
 from backend.models import (
     Application,
@@ -35,6 +34,7 @@ from backend.opening import local_today, naive_utc
 from backend.wilayah import kabkota_of, region_name
 from privacy.masking import mask_nik
 from regions.codes import RegionCodes
+from storage.database import bulk
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data.yml"
 WOMEN_DAY_OFFSET = 40

@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from backend.catalogue import Catalogue
-from backend.database import Database
 from backend.settings import Settings
 from regions.codes import RegionCodes
+from storage.database import Database
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)

@@ -28,6 +28,8 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from dialogue.turn_capture import record_saved_tracker
+
 DEFAULT_MAX_SESSION_EVENTS = 120
 
 
@@ -106,3 +108,4 @@ class CompactingSQLTrackerStore(SQLTrackerStore):
             for event in carried_over_events(tracker, time.time()):
                 tracker.update(event)
         await super().save(tracker)
+        record_saved_tracker(tracker)

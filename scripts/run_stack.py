@@ -1,10 +1,11 @@
 """`make run`: train if needed, start every process of the assistant, chat in the terminal.
 
 Processes (design.md): the back office on 8000 (SQLite under var/, demo data
-seeded), the action server on 5055 and the Rasa server on 5005 with the REST
-channel (later the gateway). Ports can be moved with BACKEND_PORT,
-ACTIONS_PORT and RASA_PORT. Ctrl-C stops them all. Until the gateway exists
-the citizen's chat is this terminal.
+seeded), the action server on 5055, the Rasa server on 5005 and the gateway on
+8080, whose web chat (printed at the end) is where a citizen chats; with
+TELEGRAM_BOT_TOKEN set, Telegram works too. Ports can be moved with
+BACKEND_PORT, ACTIONS_PORT, RASA_PORT and GATEWAY_PORT. Ctrl-C stops them all.
+The terminal chats with Rasa directly (REST channel), for maintainers.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ RASA_URL = f"http://127.0.0.1:{RASA_PORT}"
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
 BACKEND_PORT = int(os.environ.get("BACKEND_PORT", "8000"))
 BACKEND_URL = f"http://127.0.0.1:{BACKEND_PORT}"
+GATEWAY_PORT = int(os.environ.get("GATEWAY_PORT", "8080"))
+GATEWAY_URL = f"http://127.0.0.1:{GATEWAY_PORT}"
 RUN_DIR = ROOT / "var" / "run"
 STARTUP_TIMEOUT_S = 180
 
@@ -65,6 +68,7 @@ def services(model: str) -> list[Service]:
              "--credentials", "credentials.yml", "--endpoints", str(endpoints_file()), "--cors", "*"],
             f"{RASA_URL}/status",
         ),
+        Service("gateway", [python, "-m", "bot", "serve", "--port", str(GATEWAY_PORT)], f"{GATEWAY_URL}/healthz"),
     ]
 
 
@@ -144,7 +148,7 @@ async def main() -> None:
                              stdout=subprocess.PIPE, text=True)
     model = (trained.stdout or "").strip().splitlines()[-1]
     (ROOT / "var" / "rasa").mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "BACKOFFICE_URL": BACKEND_URL}
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "BACKOFFICE_URL": BACKEND_URL, "RASA_URL": RASA_URL}
     seed_demo_data(env)
     processes: list[tuple[Service, subprocess.Popen[bytes]]] = []
     try:
@@ -155,7 +159,9 @@ async def main() -> None:
                 processes.append((service, process))
                 await wait_ready(session, service, process)
                 print(f"{service.name} ready at {service.ready_url.rsplit('/', 1)[0]}", flush=True)
-            print(f"\nThe assistant is running. REST channel: {RASA_URL}/webhooks/rest/webhook")
+            print(f"\nThe assistant is running. Chat in a browser: {GATEWAY_URL}/chat")
+            print(f"(embed in a website: <iframe src=\"{GATEWAY_URL}/chat?embed=1\"></iframe>; "
+                  f"Rasa's REST channel: {RASA_URL}/webhooks/rest/webhook)")
             await terminal_chat(session)
     finally:
         for _service, process in reversed(processes):

@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from backend.database import make_engine
+from storage.database import make_engine
 from backend.models import Booking
 from tests.backend.helpers import QUEUE_CAPACITY, QUEUE_MPP, booking_body, days_from_today, get_json, post_booking
 from tests.backoffice import BackOffice

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from backend.database import make_engine
+from storage.database import make_engine
 from backend.migrate import downgrade, upgrade
 from backend.models import Base
 from tests.backoffice import postgres_url

@@ -1,4 +1,4 @@
-"""Logging for the back office: NIKs and phone numbers never reach a log line in clear (privacy/)."""
+"""Logging of the HTTP services (back office, gateway): NIKs and phone numbers never reach a log line in clear."""
 
 from __future__ import annotations
 

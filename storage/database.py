@@ -58,9 +58,9 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """An engine plus the threads that use it; opened and closed by the app's cleanup context."""
 
-    def __init__(self, url: str, workers: int = POOL_SIZE) -> None:
+    def __init__(self, url: str, workers: int = POOL_SIZE, name: str = "db") -> None:
         self.engine = make_engine(url, pool_size=workers)
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="backoffice-db")
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{name}-db")
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         """Run ``work(session, *args)`` in the pool with a fresh session (a unit of work)."""

@@ -1,0 +1,84 @@
+"""The gateway's aiohttp application: channels in, the pipeline, Rasa behind, the transcript store."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.web import WebChannel
+from bot.channels.whatsapp import WhatsAppChannel
+from bot.messages import Channel
+from bot.pipeline import MessagePipeline
+from bot.rasa_client import RasaClient
+from bot.replies import Replies
+from bot.settings import Settings
+from bot.state import DATABASE, PIPELINE, SETTINGS
+from bot.store.linking import ChannelLinks
+from bot.store.transcripts import TranscriptStore
+from storage.database import Database
+
+log = logging.getLogger("bot")
+MAX_WEBHOOK_BYTES = 1024 * 1024
+
+
+async def _health(request: web.Request) -> web.Response:
+    pipeline = request.app[PIPELINE]
+    return web.json_response({"status": "ok", "channels": sorted(c.value for c in pipeline.senders),
+                              "conversations_in_progress": pipeline.workers.busy})
+
+
+async def _to_chat(_request: web.Request) -> web.Response:
+    raise web.HTTPFound("/chat")
+
+
+def create_app(settings: Settings) -> web.Application:
+    """The gateway for ``settings``: the web chat always, Telegram and WhatsApp when configured."""
+    app = web.Application(client_max_size=MAX_WEBHOOK_BYTES)
+    app[SETTINGS] = settings
+    database = Database(settings.database_url, name="gateway")
+    app[DATABASE] = database
+    store = TranscriptStore(database)
+    rasa = RasaClient(settings.rasa_url, timeout_s=settings.rasa_timeout_s)
+    pipeline = MessagePipeline(store, ChannelLinks(database), rasa, Replies.load(),
+                               retry_max_delay_s=settings.retry_max_delay_s)
+    app[PIPELINE] = pipeline
+
+    async def resources(_app: web.Application) -> AsyncIterator[None]:
+        await rasa.start()
+        try:
+            yield
+        finally:
+            await rasa.close()
+            database.close()
+
+    async def workers(_app: web.Application) -> AsyncIterator[None]:
+        recovered = await pipeline.recover()
+        if recovered:
+            log.info("answering %d message(s) accepted before the last stop", recovered)
+        try:
+            yield
+        finally:
+            await pipeline.workers.stop()
+
+    app.cleanup_ctx.append(resources)
+    web_channel = WebChannel(store, pipeline.accept)
+    web_channel.add_routes(app)
+    pipeline.register(Channel.WEB, web_channel)
+    if settings.telegram.enabled:
+        telegram = TelegramChannel(settings.telegram, store, pipeline.accept)
+        app.router.add_post("/telegram/webhook", telegram.webhook)
+        app.cleanup_ctx.append(telegram.lifecycle)
+        pipeline.register(Channel.TELEGRAM, telegram)
+    if settings.whatsapp.enabled:
+        whatsapp = WhatsAppChannel(settings.whatsapp, store, pipeline.accept)
+        app.router.add_get("/whatsapp/webhook", whatsapp.verify)
+        app.router.add_post("/whatsapp/webhook", whatsapp.webhook)
+        app.cleanup_ctx.append(whatsapp.lifecycle)
+        pipeline.register(Channel.WHATSAPP, whatsapp)
+    app.cleanup_ctx.append(workers)  # last: workers start once every channel can deliver
+    app.router.add_get("/healthz", _health)
+    app.router.add_get("/", _to_chat)
+    return app

@@ -1,0 +1,157 @@
+"""From an accepted citizen message to the answers on their channel.
+
+``accept`` stores the message (a redelivery is a no-op) and hands it to the conversation's
+worker, so webhooks can be answered at once. The worker answers what the gateway answers itself
+(media it cannot read, edited messages, channel linking) and sends the rest to Rasa, retrying
+with backoff while Rasa is unreachable — the citizen is told once, and answered when it is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+from bot.channels.base import ChannelSender, DeliveryFailed, NotConnected
+from bot.messages import BotMessage, Channel, InboundKind, InboundMessage
+from bot.ordering import OrderedWorkers
+from bot.rasa_client import RasaClient, RasaUnavailable, TurnResult
+from bot.replies import Replies
+from bot.store.linking import ChannelLinks
+from bot.store.transcripts import StoredInbound, TranscriptStore
+
+log = logging.getLogger(__name__)
+MAX_CITIZEN_TEXT = 2000
+COMMAND_TEXTS = {"start": "/greet", "bantuan": "/help", "help": "/help", "menu": "/greet"}
+LINK_COMMAND = re.compile(r"^/?tautkan(?:\s+(\d{6}))?$", re.IGNORECASE)
+LINKABLE = {Channel.TELEGRAM: Channel.WHATSAPP, Channel.WHATSAPP: Channel.TELEGRAM}
+FAILED_ANSWERS_BEFORE_GIVING_UP = 3
+
+
+class MessagePipeline:
+    """Stores, orders and answers citizen messages."""
+
+    def __init__(self, store: TranscriptStore, links: ChannelLinks, rasa: RasaClient, replies: Replies,
+                 retry_max_delay_s: float = 30.0, first_retry_delay_s: float = 0.5) -> None:
+        self.store = store
+        self.links = links
+        self.rasa = rasa
+        self.replies = replies
+        self.retry_max_delay_s = retry_max_delay_s
+        self.first_retry_delay_s = first_retry_delay_s
+        self.senders: dict[Channel, ChannelSender] = {}
+        self.workers: OrderedWorkers[StoredInbound] = OrderedWorkers(self._handle)
+
+    def register(self, channel: Channel, sender: ChannelSender) -> None:
+        self.senders[channel] = sender
+
+    async def accept(self, message: InboundMessage) -> StoredInbound | None:
+        """Store ``message`` and queue it; None when it was delivered before (nothing more happens)."""
+        stored = await self.store.record_inbound(message)
+        if stored is not None:
+            self.workers.submit(stored.conversation_id, stored)
+        return stored
+
+    async def recover(self) -> int:
+        """Queue the messages a previous run accepted but did not answer; returns how many."""
+        unfinished = await self.store.unfinished_inbound()
+        for stored in unfinished:
+            self.workers.submit(stored.conversation_id, stored)
+        return len(unfinished)
+
+    async def _handle(self, stored: StoredInbound) -> None:
+        message = stored.message
+        if message.kind is InboundKind.UNSUPPORTED:
+            media = self.replies.media(message.media)
+            await self._answer_alone(stored, self.replies.say("unsupported_media", media=media))
+        elif message.kind is InboundKind.EDITED:
+            await self._answer_alone(stored, self.replies.say("edited_message"))
+        elif message.kind is InboundKind.BUTTON and not message.payload:
+            await self._answer_alone(stored, self.replies.say("expired_button"))
+        elif (link := LINK_COMMAND.match(message.text.strip())) and message.kind is not InboundKind.BUTTON:
+            await self._link(stored, link.group(1))
+        else:
+            await self._converse(stored)
+
+    async def _converse(self, stored: StoredInbound) -> None:
+        message = stored.message
+        text = rasa_text(message)
+        if len(text) > MAX_CITIZEN_TEXT:
+            text = text[:MAX_CITIZEN_TEXT]
+            await self.deliver(stored, BotMessage(self.replies.say("too_long", limit=str(MAX_CITIZEN_TEXT))))
+        turn = await self._ask_rasa(stored, text)
+        if turn is None:
+            await self.store.finish_inbound(stored.id, "failed")
+            await self.deliver(stored, BotMessage(self.replies.say("rasa_failed")))
+            return
+        await self.store.finish_inbound(stored.id, "answered", turn.intent, turn.confidence, turn.entities)
+        for answer in turn.messages:
+            await self.deliver(stored, answer)
+
+    async def _ask_rasa(self, stored: StoredInbound, text: str) -> TurnResult | None:
+        """Rasa's answer, retried with backoff while Rasa is unreachable; None after repeated errors."""
+        delay, attempt, errors = self.first_retry_delay_s, 0, 0
+        while True:
+            attempt += 1
+            try:
+                return await self.rasa.send(stored.sender_id, text, message_id=str(stored.id),
+                                            metadata={"channel": stored.message.channel.value})
+            except RasaUnavailable as problem:
+                log.warning("Rasa unavailable for message %d (attempt %d): %s", stored.id, attempt, problem)
+                await self.store.count_attempt(stored.id, str(problem))
+                errors += 0 if problem.transient else 1
+                if errors >= FAILED_ANSWERS_BEFORE_GIVING_UP:
+                    return None
+            if attempt == 2:  # a blip is retried silently; a real outage is announced once
+                await self.deliver(stored, BotMessage(self.replies.say("rasa_disruption")), sender="system")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.retry_max_delay_s)
+
+    async def _link(self, stored: StoredInbound, code: str | None) -> None:
+        channel = stored.message.channel
+        other = LINKABLE.get(channel)
+        if other is None:
+            await self._answer_alone(stored, self.replies.say("link_unavailable"))
+        elif code is None:
+            issued = await self.links.issue(stored.contact_id, channel)
+            await self._answer_alone(stored, self.replies.say(
+                "link_code_issued", code=issued, other_channel=self.replies.channel(other)))
+        else:
+            result = await self.links.redeem(code, channel, stored.message.address)
+            await self._answer_alone(stored, self.replies.say(
+                f"link_{result.outcome.value}", channel=self.replies.channel(channel),
+                other_channel=self.replies.channel(other)))
+
+    async def _answer_alone(self, stored: StoredInbound, text: str) -> None:
+        """Answer without Rasa (the message is not something the model should see)."""
+        await self.store.finish_inbound(stored.id, "answered")
+        await self.deliver(stored, BotMessage(text), sender="system")
+
+    async def deliver(self, stored: StoredInbound, message: BotMessage, sender: str = "bot") -> None:
+        """Store ``message`` as an answer to ``stored`` and send it on the citizen's channel."""
+        channel, address = stored.message.channel, stored.message.address
+        message_id = await self.store.add_outbound(stored, stored.conversation_id, channel, address, message, sender)
+        channel_sender = self.senders.get(channel)
+        if channel_sender is None:
+            await self.store.set_delivery(message_id, "failed", error=f"channel {channel.value} is not configured")
+            return
+        try:
+            external_id = await channel_sender.deliver(address, message, message_id)
+        except NotConnected:
+            return  # stays pending; the web page collects it when it reconnects
+        except DeliveryFailed as problem:
+            log.error("delivery of message %d on %s failed: %s", message_id, channel.value, problem)
+            await self.store.set_delivery(message_id, "failed", error=str(problem))
+            return
+        await self.store.set_delivery(message_id, "sent", external_id=external_id)
+
+
+def rasa_text(message: InboundMessage) -> str:
+    """What Rasa should read: a button's payload, a command's intent, or the citizen's text."""
+    if message.kind is InboundKind.BUTTON and message.payload:
+        return message.payload
+    if message.kind is InboundKind.COMMAND:
+        word = message.text.split(maxsplit=1)[0].lower() if message.text.strip() else ""
+        return COMMAND_TEXTS.get(word, message.text)
+    return message.text.strip()
+

@@ -1,0 +1,1 @@
+"""The gateway's database: contacts, channel identities, conversations, messages, link codes."""

@@ -1,0 +1,9 @@
+"""The gateway's Alembic migrations (bot/store/migrations), driven from Python."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.migrations import Migrations
+
+MIGRATIONS = Migrations(Path(__file__).resolve().parent / "migrations")

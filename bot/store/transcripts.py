@@ -1,0 +1,236 @@
+"""The transcript store: who wrote, on which channel, what the bot said back and what it understood.
+
+All database work is synchronous SQLAlchemy run in the pool of :class:`storage.database.Database`;
+each public coroutine is one unit of work (one transaction).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.messages import BotMessage, Button, Channel, InboundKind, InboundMessage
+from bot.store.models import ChannelIdentity, Contact, Conversation, Message, utc_now
+from storage.database import Database, bulk
+
+
+@dataclass(frozen=True)
+class StoredInbound:
+    """An accepted citizen message, with the conversation it belongs to."""
+
+    id: int
+    conversation_id: str
+    contact_id: str
+    sender_id: str
+    message: InboundMessage
+
+
+@dataclass(frozen=True)
+class TranscriptEntry:
+    """One line of a transcript as the web chat and the console show it."""
+
+    id: int
+    sender: str
+    text: str
+    buttons: tuple[Button, ...]
+    status: str
+    created_at: datetime
+    intent: str | None = None
+    confidence: float | None = None
+
+
+def dedupe_key(message: InboundMessage) -> str:
+    return f"{message.channel.value}:{message.external_id}"
+
+
+def _identity(session: Session, channel: Channel, address: str, display_name: str | None) -> ChannelIdentity:
+    found = session.execute(
+        select(ChannelIdentity).where(ChannelIdentity.channel == channel.value, ChannelIdentity.address == address)
+    ).scalar_one_or_none()
+    if found is not None:
+        return found
+    now = utc_now()
+    contact = Contact(id=str(uuid.uuid4()), display_name=display_name, created_at=now)
+    identity = ChannelIdentity(channel=channel.value, address=address, contact_id=contact.id, created_at=now)
+    session.add(contact)
+    session.flush()  # no ORM relationships, so the unit of work does not order the inserts itself
+    session.add(identity)
+    session.flush()
+    return identity
+
+
+def conversation_of(session: Session, contact_id: str) -> Conversation:
+    """The contact's conversation (the latest one), opened on first contact."""
+    found = session.execute(
+        select(Conversation).where(Conversation.contact_id == contact_id)
+        .order_by(Conversation.created_at.desc()).limit(1)
+    ).scalar_one_or_none()
+    if found is not None:
+        return found
+    now = utc_now()
+    conversation = Conversation(id=str(uuid.uuid4()), contact_id=contact_id, sender_id=uuid.uuid4().hex,
+                                status="bot", created_at=now, last_message_at=now)
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def _record_inbound(session: Session, message: InboundMessage) -> StoredInbound | None:
+    if session.execute(select(Message.id).where(Message.dedupe_key == dedupe_key(message))).first():
+        return None
+    identity = _identity(session, message.channel, message.address, message.display_name)
+    conversation = conversation_of(session, identity.contact_id)
+    now = utc_now()
+    row = Message(
+        conversation_id=conversation.id, direction="in", sender="citizen", channel=message.channel.value,
+        address=message.address, external_id=message.external_id, dedupe_key=dedupe_key(message),
+        kind=message.kind.value, text=message.text, payload=message.payload, status="received",
+        details={"media": message.media, "extra": message.extra} if (message.media or message.extra) else None,
+        created_at=now, updated_at=now,
+    )
+    session.add(row)
+    conversation.last_message_at = now
+    session.commit()
+    return StoredInbound(row.id, conversation.id, identity.contact_id, conversation.sender_id, message)
+
+
+def _inbound_of(row: Message, conversation: Conversation) -> StoredInbound:
+    details = row.details or {}
+    message = InboundMessage(
+        channel=Channel(row.channel), external_id=row.external_id or "", address=row.address,
+        kind=InboundKind(row.kind), text=row.text, payload=row.payload, media=details.get("media"),
+        extra=details.get("extra") or {},
+    )
+    return StoredInbound(row.id, conversation.id, conversation.contact_id, conversation.sender_id, message)
+
+
+def _entry(row: Message) -> TranscriptEntry:
+    buttons = row.buttons if row.direction == "out" and isinstance(row.buttons, list) else []
+    return TranscriptEntry(
+        id=row.id, sender=row.sender, text=row.text,
+        buttons=tuple(Button(title=b["title"], payload=b["payload"]) for b in buttons),
+        status=row.status, created_at=row.created_at, intent=row.intent, confidence=row.confidence,
+    )
+
+
+class TranscriptStore:
+    """Async façade over the transcript tables."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def record_inbound(self, message: InboundMessage) -> StoredInbound | None:
+        """Store a citizen message; None when this (channel, external id) was stored before."""
+        def work(session: Session) -> StoredInbound | None:
+            try:
+                return _record_inbound(session, message)
+            except IntegrityError:  # the same update delivered twice at once, or a first contact race
+                session.rollback()
+                return _record_inbound(session, message)
+        return await self.database.run(work)
+
+    async def finish_inbound(self, message_id: int, status: str, intent: str | None = None,
+                             confidence: float | None = None, entities: list[dict[str, Any]] | None = None) -> None:
+        """Mark a citizen message handled (``answered``/``failed``) with what the model understood."""
+        def work(session: Session) -> None:
+            session.execute(bulk(update(Message).where(Message.id == message_id).values(
+                status=status, intent=intent, confidence=confidence, entities=entities, updated_at=utc_now())))
+            session.commit()
+        await self.database.run(work)
+
+    async def count_attempt(self, message_id: int, error: str) -> None:
+        """One more failed try at handing a citizen message to Rasa."""
+        def work(session: Session) -> None:
+            session.execute(bulk(update(Message).where(Message.id == message_id).values(
+                attempts=Message.attempts + 1, error=error[:300], updated_at=utc_now())))
+            session.commit()
+        await self.database.run(work)
+
+    async def add_outbound(self, inbound: StoredInbound | None, conversation_id: str, channel: Channel,
+                           address: str, message: BotMessage, sender: str = "bot") -> int:
+        """Store a message about to be sent (status ``pending``); returns its id."""
+        def work(session: Session) -> int:
+            now = utc_now()
+            row = Message(
+                conversation_id=conversation_id, direction="out", sender=sender, channel=channel.value,
+                address=address, kind="text", text=message.text, status="pending",
+                buttons=[{"title": b.title, "payload": b.payload} for b in message.buttons] or None,
+                reply_to=inbound.id if inbound else None, created_at=now, updated_at=now,
+            )
+            session.add(row)
+            session.commit()
+            return int(row.id)
+        return await self.database.run(work)
+
+    async def set_delivery(self, message_id: int, status: str, external_id: str | None = None,
+                           error: str | None = None) -> None:
+        """Record what the channel said about an outbound message (sent, failed, ...)."""
+        values: dict[str, Any] = {"status": status, "updated_at": utc_now(), "attempts": Message.attempts + 1}
+        if external_id is not None:
+            values["external_id"] = external_id
+        if error is not None:
+            values["error"] = error[:300]
+
+        def work(session: Session) -> None:
+            session.execute(bulk(update(Message).where(Message.id == message_id).values(**values)))
+            session.commit()
+        await self.database.run(work)
+
+    async def update_delivery_by_external_id(self, channel: Channel, external_id: str, status: str) -> bool:
+        """A channel's delivery receipt (WhatsApp status callback); False when the message is unknown."""
+        def work(session: Session) -> bool:
+            result = session.execute(bulk(update(Message).where(
+                Message.channel == channel.value, Message.direction == "out", Message.external_id == external_id,
+            ).values(status=status, updated_at=utc_now())))
+            session.commit()
+            return bool(result.rowcount)
+        return await self.database.run(work)
+
+    async def buttons_of_sent(self, channel: Channel, address: str, external_id: str) -> tuple[Button, ...]:
+        """The buttons of a message sent to ``address`` (to resolve a pressed button's index)."""
+        def work(session: Session) -> tuple[Button, ...]:
+            row = session.execute(select(Message).where(
+                Message.channel == channel.value, Message.address == address, Message.direction == "out",
+                Message.external_id == external_id,
+            ).order_by(Message.id.desc()).limit(1)).scalar_one_or_none()
+            return _entry(row).buttons if row is not None else ()
+        return await self.database.run(work)
+
+    async def unfinished_inbound(self) -> list[StoredInbound]:
+        """Citizen messages accepted but not yet answered (after a restart), oldest first."""
+        def work(session: Session) -> list[StoredInbound]:
+            rows = session.execute(
+                select(Message, Conversation).join(Conversation, Conversation.id == Message.conversation_id)
+                .where(Message.direction == "in", Message.status == "received").order_by(Message.id)
+            ).all()
+            return [_inbound_of(message, conversation) for message, conversation in rows]
+        return await self.database.run(work)
+
+    async def transcript_of_address(self, channel: Channel, address: str,
+                                    limit: int = 200) -> list[TranscriptEntry]:
+        """The latest messages of the conversation that ``address`` belongs to, oldest first."""
+        def work(session: Session) -> list[TranscriptEntry]:
+            identity = session.execute(select(ChannelIdentity).where(
+                ChannelIdentity.channel == channel.value, ChannelIdentity.address == address)).scalar_one_or_none()
+            if identity is None:
+                return []
+            conversation = conversation_of(session, identity.contact_id)
+            session.commit()
+            rows = session.execute(select(Message).where(Message.conversation_id == conversation.id)
+                                   .order_by(Message.id.desc()).limit(limit)).scalars().all()
+            return [_entry(row) for row in reversed(rows)]
+        return await self.database.run(work)
+
+    async def pending_outbound(self, channel: Channel, address: str) -> list[int]:
+        """Ids of messages to ``address`` not yet handed to the channel (the web page was closed)."""
+        def work(session: Session) -> list[int]:
+            return list(session.execute(select(Message.id).where(
+                Message.channel == channel.value, Message.address == address, Message.direction == "out",
+                Message.status == "pending")).scalars())
+        return await self.database.run(work)

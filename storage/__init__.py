@@ -1,0 +1,1 @@
+"""Database plumbing shared by the back office and the gateway: engines, the worker pool, Alembic."""

@@ -1,0 +1,77 @@
+"""The real gateway (`python -m bot`) on a free port, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.paths import ROOT
+from tests.rasa_server import free_port
+from tests.server_process import stop_process, wait_until_answering
+
+STARTUP_TIMEOUT_S = 60
+TELEGRAM_TOKEN = "123456:TEST-gateway-token"
+TELEGRAM_SECRET = "telegram-webhook-secret-for-tests"
+WHATSAPP_ACCESS_TOKEN = "EAAG-test-access-token"
+WHATSAPP_PHONE_NUMBER_ID = "109876543210"
+WHATSAPP_APP_SECRET = "whatsapp-app-secret-for-tests"
+WHATSAPP_VERIFY_TOKEN = "verify-me"
+
+
+@dataclass
+class Gateway:
+    """A gateway process with its own SQLite database; channels pointed at local fakes when given."""
+
+    rasa_url: str
+    workdir: Path
+    telegram_api_url: str | None = None
+    telegram_mode: str = "webhook"
+    graph_api_url: str | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.workdir / 'gateway.db'}"
+
+    @property
+    def log(self) -> Path:
+        return self.workdir / "gateway.log"
+
+    def environment(self) -> dict[str, str]:
+        env = {**os.environ, "GATEWAY_PORT": str(self.port), "GATEWAY_DATABASE_URL": self.database_url,
+               "RASA_URL": self.rasa_url, "GATEWAY_RETRY_MAX_DELAY_S": "1"}
+        if self.telegram_api_url:
+            env |= {"TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_MODE": self.telegram_mode,
+                    "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET, "TELEGRAM_API_BASE_URL": self.telegram_api_url}
+        if self.graph_api_url:
+            env |= {
+                "WHATSAPP_ACCESS_TOKEN": WHATSAPP_ACCESS_TOKEN, "WHATSAPP_PHONE_NUMBER_ID": WHATSAPP_PHONE_NUMBER_ID,
+                "WHATSAPP_APP_SECRET": WHATSAPP_APP_SECRET, "WHATSAPP_VERIFY_TOKEN": WHATSAPP_VERIFY_TOKEN,
+                "WHATSAPP_API_BASE_URL": self.graph_api_url,
+            }
+        return env | self.extra_env
+
+    def start(self) -> Gateway:
+        """Start the gateway and wait until it answers /healthz."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "python"), "-m", "bot", "serve"], cwd=ROOT,
+            stdout=self.log.open("ab"), stderr=subprocess.STDOUT, env=self.environment(),
+        )
+        wait_until_answering(self.process, f"{self.url}/healthz", "the gateway", self.log, STARTUP_TIMEOUT_S)
+        return self
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+    def restart(self) -> Gateway:
+        self.stop()
+        return self.start()
