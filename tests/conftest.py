@@ -1,4 +1,4 @@
-"""Session-wide fixtures: one trained model and one running stack (back office, actions, Rasa) for all tests.
+"""Session-wide fixtures: one trained model and one running stack (back office, actions, Rasa, gateway) for all tests.
 
 The action server reaches the back office through a fault proxy, so a test can
 make the back office slow or unreachable for the whole chain and restore it.
@@ -14,6 +14,10 @@ import pytest
 from tests.action_server import ActionServer
 from tests.background_proxy import BackgroundProxy
 from tests.backoffice import BackOffice
+from tests.fakes.graph_api import FakeGraphApi
+from tests.fakes.in_thread import InThread
+from tests.fakes.telegram_api import FakeTelegramApi
+from tests.gateway_server import TELEGRAM_TOKEN, WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, Gateway
 from tests.rasa_server import RasaServer, trained_model
 
 
@@ -53,5 +57,39 @@ def action_server(backoffice_link: BackgroundProxy, tmp_path_factory: pytest.Tem
 def rasa(model: Path, action_server: ActionServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaServer]:
     """A real Rasa server with the REST channel, a SQLite tracker store and the action server."""
     server = RasaServer(model, tmp_path_factory.mktemp("rasa"), action_url=action_server.webhook).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def telegram_api() -> Iterator[InThread[FakeTelegramApi]]:
+    """The fake Telegram Bot API the gateway's python-telegram-bot talks to."""
+    runner = InThread(FakeTelegramApi(token=TELEGRAM_TOKEN))
+    yield runner
+    runner.close()
+
+
+@pytest.fixture(scope="session")
+def graph_api() -> Iterator[InThread[FakeGraphApi]]:
+    """The fake WhatsApp Cloud API (Graph API messages endpoint)."""
+    runner = InThread(FakeGraphApi(access_token=WHATSAPP_ACCESS_TOKEN, phone_number_id=WHATSAPP_PHONE_NUMBER_ID))
+    yield runner
+    runner.close()
+
+
+@pytest.fixture(scope="session")
+def rasa_link(rasa: RasaServer) -> Iterator[BackgroundProxy]:
+    """The network between the gateway and Rasa (tests may break it; restore it after)."""
+    proxy = BackgroundProxy("127.0.0.1", rasa.port)
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture(scope="session")
+def gateway(rasa_link: BackgroundProxy, telegram_api: InThread[FakeTelegramApi], graph_api: InThread[FakeGraphApi],
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    """The real gateway: Telegram in webhook mode and WhatsApp against the fakes, the web chat, Rasa behind."""
+    server = Gateway(rasa_link.url, tmp_path_factory.mktemp("gateway"), telegram_api_url=telegram_api.server.base_url,
+                     graph_api_url=graph_api.server.api_url).start()
     yield server
     server.stop()
