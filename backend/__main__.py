@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from backend import migrate
+from backend.migrate import MIGRATIONS
 from backend.app import create_app
 from backend.catalogue import Catalogue
 from backend.directory_csv import DirectoryError, read_directory, replace_directory
@@ -45,7 +45,7 @@ def _with_session(settings: Settings, work: Callable[[Session], Any]) -> Any:
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     settings = dataclasses.replace(settings, host=args.host or settings.host, port=args.port or settings.port)
     if settings.auto_migrate:
-        migrate.upgrade(settings.database_url)
+        MIGRATIONS.upgrade(settings.database_url)
     log.info("back office on http://%s:%d (OpenAPI at /openapi.json)", settings.host, settings.port)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
                 access_log_class=PathOnlyAccessLogger)
@@ -53,12 +53,12 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    migrate.upgrade(settings.database_url, args.revision)
+    MIGRATIONS.upgrade(settings.database_url, args.revision)
     return 0
 
 
 def run_seed(settings: Settings, args: argparse.Namespace) -> int:
-    migrate.upgrade(settings.database_url)
+    MIGRATIONS.upgrade(settings.database_url)
     sources = SeedSources(settings.directory_csv, Catalogue.load(), load_region_codes())
     counts = _with_session(settings, lambda session: seed(session, sources, utc_now(), reset=args.reset))
     log.info("demo data loaded: %s", ", ".join(f"{count} {table}" for table, count in sorted(counts.items())))
@@ -71,7 +71,7 @@ def load_directory(settings: Settings, args: argparse.Namespace) -> int:
     except (DirectoryError, OSError) as exc:
         print(f"Direktori MPP tidak diubah karena berkas {args.csv} bermasalah:\n{exc}", file=sys.stderr)
         return 1
-    migrate.upgrade(settings.database_url)
+    MIGRATIONS.upgrade(settings.database_url)
     _with_session(settings, lambda session: replace_directory(session, rows, utc_now()))
     log.info("MPP directory replaced: %d MPPs from %s", len(rows), args.csv)
     return 0

@@ -32,8 +32,13 @@ Accept = Callable[[InboundMessage], Awaitable[Any]]
 
 
 def entry_json(entry: TranscriptEntry) -> dict[str, Any]:
-    return {"type": "message", "id": entry.id, "from": SHOWN_AS.get(entry.sender, "bot"), "text": entry.text,
-            "buttons": [{"title": b.title, "payload": b.payload} for b in entry.buttons]}
+    """A transcript line for the page; a citizen's line carries the page's own id of it (``client_id``),
+    so a message whose acknowledgement was lost is recognised and not sent twice."""
+    shown = {"type": "message", "id": entry.id, "from": SHOWN_AS.get(entry.sender, "bot"), "text": entry.text,
+             "buttons": [{"title": b.title, "payload": b.payload} for b in entry.buttons]}
+    if entry.sender == "citizen" and entry.external_id and ":" in entry.external_id:
+        shown["client_id"] = entry.external_id.split(":", 1)[1]
+    return shown
 
 
 class WebChannel:

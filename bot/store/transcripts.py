@@ -41,6 +41,7 @@ class TranscriptEntry:
     buttons: tuple[Button, ...]
     status: str
     created_at: datetime
+    external_id: str | None = None
     intent: str | None = None
     confidence: float | None = None
 
@@ -115,7 +116,7 @@ def _entry(row: Message) -> TranscriptEntry:
     return TranscriptEntry(
         id=row.id, sender=row.sender, text=row.text,
         buttons=tuple(Button(title=b["title"], payload=b["payload"]) for b in buttons),
-        status=row.status, created_at=row.created_at, intent=row.intent, confidence=row.confidence,
+        status=row.status, created_at=row.created_at, external_id=row.external_id, intent=row.intent, confidence=row.confidence,
     )
 
 

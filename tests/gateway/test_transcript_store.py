@@ -1,0 +1,128 @@
+"""The transcript store on SQLite and PostgreSQL: migrations, exactly-once acceptance under
+concurrent redelivery, the NLU result kept per message, masked exports, link codes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.export import export_transcripts
+from bot.messages import BotMessage, Button, Channel, InboundKind, InboundMessage
+from bot.store.linking import ChannelLinks, LinkOutcome
+from bot.store.migrate import MIGRATIONS
+from bot.store.models import Base
+from bot.store.transcripts import TranscriptStore
+from storage.database import Database
+from tests.backoffice import postgres_url
+from tests.migrations_check import check_migrations
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'gateway.db'}"
+    else:
+        with postgres_url() as url:
+            yield url
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[TranscriptStore]:
+    MIGRATIONS.upgrade(database_url)
+    database = Database(database_url, name="gateway-test")
+    yield TranscriptStore(database)
+    database.close()
+
+
+def text(address: str, external_id: str, words: str, channel: Channel = Channel.TELEGRAM) -> InboundMessage:
+    return InboundMessage(channel, external_id, address, InboundKind.TEXT, text=words)
+
+
+def test_migrations_match_the_models_and_go_down_again(database_url: str) -> None:
+    check_migrations(MIGRATIONS, Base.metadata, database_url)
+
+
+async def test_the_same_update_delivered_many_times_at_once_is_stored_once(store: TranscriptStore) -> None:
+    results = await asyncio.gather(*(store.record_inbound(text("1001", "77", "halo")) for _ in range(12)))
+    stored = [result for result in results if result is not None]
+    assert len(stored) == 1
+    again = await store.record_inbound(text("1001", "77", "halo"))
+    assert again is None
+
+
+async def test_first_messages_of_many_new_citizens_at_once_each_get_one_conversation(store: TranscriptStore) -> None:
+    results = await asyncio.gather(*(store.record_inbound(text(f"20{n % 5}", f"u{n}", "halo")) for n in range(20)))
+    conversations: dict[str, set[str]] = {}
+    for result in results:
+        assert result is not None
+        conversations.setdefault(result.message.address, set()).add(result.conversation_id)
+    assert len(conversations) == 5
+    assert all(len(ids) == 1 for ids in conversations.values())
+
+
+async def test_a_turn_keeps_what_the_model_understood_and_the_answers_delivery(store: TranscriptStore) -> None:
+    stored = await store.record_inbound(text("3001", "1", "NIK saya 3328051205900001"))
+    assert stored is not None
+    await store.finish_inbound(stored.id, "answered", "nik_check", 0.93,
+                               [{"entity": "nik", "value": "3328051205900001", "start": 9, "end": 25}])
+    out_id = await store.add_outbound(stored, stored.conversation_id, Channel.TELEGRAM, "3001",
+                                      BotMessage("NIK tersebut valid.", (Button("Menu", "/greet"),)))
+    await store.set_delivery(out_id, "sent", external_id="555")
+    assert await store.buttons_of_sent(Channel.TELEGRAM, "3001", "555") == (Button("Menu", "/greet"),)
+    entries = await store.transcript_of_address(Channel.TELEGRAM, "3001")
+    assert [(e.sender, e.intent, e.status) for e in entries] == [
+        ("citizen", "nik_check", "answered"), ("bot", None, "sent")]
+    assert await store.unfinished_inbound() == []
+
+
+async def test_unanswered_messages_are_found_again_after_a_restart_in_order(store: TranscriptStore) -> None:
+    first = await store.record_inbound(text("4001", "1", "satu"))
+    second = await store.record_inbound(text("4001", "2", "dua"))
+    assert first and second
+    await store.finish_inbound(first.id, "answered")
+    assert [m.id for m in await store.unfinished_inbound()] == [second.id]
+
+
+async def test_the_export_masks_niks_and_phone_numbers(store: TranscriptStore, database_url: str,
+                                                       tmp_path: Path) -> None:
+    stored = await store.record_inbound(text("6281234567890", "wamid.1", "cek NIK 3328051205900001 ya",
+                                             channel=Channel.WHATSAPP))
+    assert stored is not None
+    await store.finish_inbound(stored.id, "answered", "nik_check", 0.9,
+                               [{"entity": "nik", "value": "3328051205900001"}])
+    out = tmp_path / "export.jsonl"
+    export_transcripts(database_url, str(out))
+    exported = out.read_text(encoding="utf-8")
+    assert "3328051205900001" not in exported
+    assert "6281234567890" not in exported
+    [row] = [json.loads(line) for line in exported.splitlines()]
+    assert row["intent"] == "nik_check" and row["channel"] == "whatsapp"
+
+
+async def test_a_link_code_works_once_from_the_other_channel_only(store: TranscriptStore) -> None:
+    links = ChannelLinks(store.database)
+    telegram = await store.record_inbound(text("5001", "1", "tautkan"))
+    whatsapp = await store.record_inbound(text("6285700000001", "wamid.x", "halo", channel=Channel.WHATSAPP))
+    assert telegram and whatsapp
+    code = await links.issue(telegram.contact_id, Channel.TELEGRAM)
+    assert (await links.redeem(code, Channel.TELEGRAM, "5001")).outcome is LinkOutcome.SAME_CHANNEL
+    linked = await links.redeem(code, Channel.WHATSAPP, "6285700000001")
+    assert linked.outcome is LinkOutcome.LINKED and linked.conversation_id == telegram.conversation_id
+    assert (await links.redeem(code, Channel.WHATSAPP, "6285700000001")).outcome is LinkOutcome.UNKNOWN_CODE
+    later = await store.record_inbound(text("6285700000001", "wamid.y", "lanjut", channel=Channel.WHATSAPP))
+    assert later and later.conversation_id == telegram.conversation_id and later.sender_id == telegram.sender_id
+
+
+async def test_a_new_code_replaces_the_old_one(store: TranscriptStore) -> None:
+    links = ChannelLinks(store.database)
+    telegram = await store.record_inbound(text("5002", "1", "tautkan"))
+    await store.record_inbound(text("6285700000002", "wamid.z", "halo", channel=Channel.WHATSAPP))
+    assert telegram
+    old = await links.issue(telegram.contact_id, Channel.TELEGRAM)
+    new = await links.issue(telegram.contact_id, Channel.TELEGRAM)
+    assert (await links.redeem(old, Channel.WHATSAPP, "6285700000002")).outcome is LinkOutcome.UNKNOWN_CODE
+    assert (await links.redeem(new, Channel.WHATSAPP, "6285700000002")).outcome is LinkOutcome.LINKED
