@@ -19,10 +19,10 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from backend.migrate import MIGRATIONS
 from backend.app import create_app
 from backend.catalogue import Catalogue
 from backend.directory_csv import DirectoryError, read_directory, replace_directory
+from backend.migrate import MIGRATIONS
 from backend.opening import utc_now
 from backend.seed import SeedSources, seed
 from backend.settings import Settings

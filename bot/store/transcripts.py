@@ -116,7 +116,8 @@ def _entry(row: Message) -> TranscriptEntry:
     return TranscriptEntry(
         id=row.id, sender=row.sender, text=row.text,
         buttons=tuple(Button(title=b["title"], payload=b["payload"]) for b in buttons),
-        status=row.status, created_at=row.created_at, external_id=row.external_id, intent=row.intent, confidence=row.confidence,
+        status=row.status, created_at=row.created_at, external_id=row.external_id, intent=row.intent,
+        confidence=row.confidence,
     )
 
 

@@ -11,8 +11,8 @@ import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from storage.database import make_engine
 from backend.models import Booking
+from storage.database import make_engine
 from tests.backend.helpers import QUEUE_CAPACITY, QUEUE_MPP, booking_body, days_from_today, get_json, post_booking
 from tests.backoffice import BackOffice
 
