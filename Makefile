@@ -1,5 +1,5 @@
 # Two commands do everything: `make run` (the assistant) and `make test` (every test).
-.PHONY: setup train run test bench bench-actions tune lint lexicon regions form-rules lock clean
+.PHONY: setup train run test bench bench-actions bench-gateway tune lint lexicon regions form-rules lock clean
 
 setup:
 	@scripts/setup.sh
@@ -18,6 +18,9 @@ bench: setup
 
 bench-actions: setup
 	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.actions_and_bookings
+
+bench-gateway: setup
+	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.gateway_latency
 
 tune: setup
 	.venv/bin/python -m scripts.tune_nlu

@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import importlib.metadata
 import math
-import os
 import shutil
 import statistics
 import sys
@@ -37,8 +36,9 @@ from typing import Any
 import aiohttp
 import pytest
 
+from benchmarks.process_stats import CLIENT, CpuMeter
 from benchmarks.rest_turns import percentile
-from benchmarks.tables import table
+from benchmarks.tables import machine, table
 from tests.action_server import ActionServer
 from tests.backend.helpers import (
     ALL_DAY,
@@ -66,38 +66,9 @@ BENCH_ROWS = (
     f"{SMALL_MPP},MPP Uji Rebutan,34.71,{JAKARTA},UJR,,,{ALL_DAY},demo,ktp_el:{SMALL_CAPACITY},true",
 )
 RACE_CLIENTS = 50
-CLIENT = "client"  # this process, the load generator, shares the two cores with the servers
 
 
 # -- where the CPU goes ---------------------------------------------------------------------------------
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a live process and its live descendants."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return 0.0
-    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return own + sum(cpu_seconds(int(child)) for child in children)
-
-
-class CpuMeter:
-    """CPU used by named processes (and this one) over a stretch of wall time, in % of one core."""
-
-    def __init__(self, processes: dict[str, int]) -> None:
-        self.processes = processes
-        self.started = time.perf_counter()
-        self.before = self._now()
-
-    def _now(self) -> dict[str, float]:
-        return {**{name: cpu_seconds(pid) for name, pid in self.processes.items()}, CLIENT: time.process_time()}
-
-    def shares(self) -> dict[str, float]:
-        """Per process, CPU seconds used since the start divided by the wall seconds, as a percentage."""
-        wall = time.perf_counter() - self.started
-        return {name: 100 * (used - self.before[name]) / wall for name, used in self._now().items()}
 
 
 def pids(servers: dict[str, BackOffice | ActionServer | None]) -> dict[str, int]:
@@ -434,13 +405,6 @@ def postgres_or_none() -> Iterator[str | None]:
 
 
 # -- report ---------------------------------------------------------------------------------------------
-
-
-def machine() -> str:
-    """Cores and CPU model."""
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), "unknown CPU")
-    return f"{len(os.sched_getaffinity(0))} cores (nproc), {model}"
 
 
 def report(args: argparse.Namespace, trip: RoundTrip, booking_rows: list[list[object]], skipped: list[str]) -> str:

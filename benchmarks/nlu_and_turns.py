@@ -27,6 +27,7 @@ from sklearn.pipeline import make_pipeline
 
 from benchmarks import rest_turns
 from benchmarks.nlu_scores import Scores, load_examples, out_of_scope_recall, read_xsid_test, score
+from benchmarks.process_stats import rss_mb
 from benchmarks.tables import table
 from tests.action_server import ActionServer
 from tests.backoffice import BackOffice
@@ -98,7 +99,7 @@ async def measure_rasa(contender: Contender, work: Path, held_out: list[tuple[st
         latencies = await rest_turns.long_conversation(server.url, 240)
         contender.long_first_ms = rest_turns.median_ms(latencies[:20])
         contender.long_last_ms = rest_turns.median_ms(latencies[219:240])
-        contender.rss_mb = rest_turns.rss_mb(server.process.pid)
+        contender.rss_mb = rss_mb(server.process.pid)
     finally:
         server.stop()
 

@@ -8,7 +8,6 @@ import time
 import uuid
 from dataclasses import dataclass
 from itertools import cycle, islice
-from pathlib import Path
 
 import aiohttp
 
@@ -103,11 +102,3 @@ async def long_conversation(url: str, turns: int = 240) -> list[float]:
 def median_ms(latencies: list[float]) -> float:
     """Median in milliseconds."""
     return 1000 * statistics.median(latencies)
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")

@@ -16,9 +16,9 @@ from bot.rasa_client import RasaClient
 from bot.replies import Replies
 from bot.settings import Settings
 from bot.state import DATABASE, PIPELINE, SETTINGS
+from bot.store.database import gateway_database
 from bot.store.linking import ChannelLinks
 from bot.store.transcripts import TranscriptStore
-from storage.database import Database
 
 log = logging.getLogger("bot")
 MAX_WEBHOOK_BYTES = 1024 * 1024
@@ -38,7 +38,7 @@ def create_app(settings: Settings) -> web.Application:
     """The gateway for ``settings``: the web chat always, Telegram and WhatsApp when configured."""
     app = web.Application(client_max_size=MAX_WEBHOOK_BYTES)
     app[SETTINGS] = settings
-    database = Database(settings.database_url, name="gateway")
+    database = gateway_database(settings.database_url)
     app[DATABASE] = database
     store = TranscriptStore(database)
     rasa = RasaClient(settings.rasa_url, timeout_s=settings.rasa_timeout_s)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from typing import Any
 
 from bot.channels.base import ChannelSender, DeliveryFailed, NotConnected
 from bot.messages import BotMessage, Channel, InboundKind, InboundMessage
@@ -81,12 +82,10 @@ class MessagePipeline:
             await self.deliver(stored, BotMessage(self.replies.say("too_long", limit=str(MAX_CITIZEN_TEXT))))
         turn = await self._ask_rasa(stored, text)
         if turn is None:
-            await self.store.finish_inbound(stored.id, "failed")
-            await self.deliver(stored, BotMessage(self.replies.say("rasa_failed")))
+            await self._finish(stored, "failed", [BotMessage(self.replies.say("rasa_failed"))], sender="system")
             return
-        await self.store.finish_inbound(stored.id, "answered", turn.intent, turn.confidence, turn.entities)
-        for answer in turn.messages:
-            await self.deliver(stored, answer)
+        await self._finish(stored, "answered", turn.messages, intent=turn.intent, confidence=turn.confidence,
+                           entities=turn.entities)
 
     async def _ask_rasa(self, stored: StoredInbound, text: str) -> TurnResult | None:
         """Rasa's answer, retried with backoff while Rasa is unreachable; None after repeated errors."""
@@ -124,13 +123,21 @@ class MessagePipeline:
 
     async def _answer_alone(self, stored: StoredInbound, text: str) -> None:
         """Answer without Rasa (the message is not something the model should see)."""
-        await self.store.finish_inbound(stored.id, "answered")
-        await self.deliver(stored, BotMessage(text), sender="system")
+        await self._finish(stored, "answered", [BotMessage(text)], sender="system")
+
+    async def _finish(self, stored: StoredInbound, status: str, answers: list[BotMessage], sender: str = "bot",
+                      **nlu: Any) -> None:
+        """Record the turn and its answers in one go, then send the answers in order."""
+        ids = await self.store.finish_inbound(stored, status, answers, sender, **nlu)
+        for message_id, answer in zip(ids, answers):
+            await self._send(stored, answer, message_id)
 
     async def deliver(self, stored: StoredInbound, message: BotMessage, sender: str = "bot") -> None:
         """Store ``message`` as an answer to ``stored`` and send it on the citizen's channel."""
+        await self._send(stored, message, await self.store.add_outbound(stored, message, sender))
+
+    async def _send(self, stored: StoredInbound, message: BotMessage, message_id: int) -> None:
         channel, address = stored.message.channel, stored.message.address
-        message_id = await self.store.add_outbound(stored, stored.conversation_id, channel, address, message, sender)
         channel_sender = self.senders.get(channel)
         if channel_sender is None:
             await self.store.set_delivery(message_id, "failed", error=f"channel {channel.value} is not configured")

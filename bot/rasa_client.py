@@ -50,8 +50,12 @@ def bot_message_of(raw: dict[str, Any]) -> BotMessage | None:
 class RasaClient:
     """Sends one citizen message to Rasa and returns the turn; one shared aiohttp session."""
 
-    def __init__(self, base_url: str, timeout_s: float = 30.0, token: str | None = None) -> None:
+    def __init__(self, base_url: str, timeout_s: float = 30.0, token: str | None = None,
+                 max_in_flight: int = 8) -> None:
         self.url = f"{base_url.rstrip('/')}/webhooks/gateway/webhook"
+        # Rasa works on one turn at a time per CPU; more requests in flight only make it pick among
+        # them unfairly. A FIFO semaphore keeps turns first come, first served (tail latency).
+        self._in_flight = asyncio.Semaphore(max_in_flight)
         self._timeout = aiohttp.ClientTimeout(total=timeout_s, connect=min(5.0, timeout_s))
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._session: aiohttp.ClientSession | None = None
@@ -69,7 +73,7 @@ class RasaClient:
         assert self._session is not None, "RasaClient.start() was not called"
         body = {"sender": sender_id, "message": text, "message_id": message_id, "metadata": metadata or {}}
         try:
-            async with self._session.post(self.url, json=body) as answer:
+            async with self._in_flight, self._session.post(self.url, json=body) as answer:
                 if answer.status != 200:
                     # 502/503/504: a proxy or a server still loading its model; others are errors.
                     raise RasaUnavailable(f"Rasa answered {answer.status}", transient=answer.status in {502, 503, 504})

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false
 bin=.venv/bin
 
+scripts/ensure_chromium.sh
+
 echo "== lint (ruff, mypy)"
 $bin/ruff check .
 $bin/mypy nlu dialogue actions backend regions privacy storage bot scripts benchmarks tests

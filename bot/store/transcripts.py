@@ -7,6 +7,7 @@ each public coroutine is one unit of work (one transaction).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -121,6 +122,15 @@ def _entry(row: Message) -> TranscriptEntry:
     )
 
 
+def _outbound_row(inbound: StoredInbound, message: BotMessage, sender: str, now: datetime) -> Message:
+    return Message(
+        conversation_id=inbound.conversation_id, direction="out", sender=sender,
+        channel=inbound.message.channel.value, address=inbound.message.address, kind="text", text=message.text,
+        status="pending", buttons=[{"title": b.title, "payload": b.payload} for b in message.buttons] or None,
+        reply_to=inbound.id, created_at=now, updated_at=now,
+    )
+
+
 class TranscriptStore:
     """Async façade over the transcript tables."""
 
@@ -137,14 +147,20 @@ class TranscriptStore:
                 return _record_inbound(session, message)
         return await self.database.run(work)
 
-    async def finish_inbound(self, message_id: int, status: str, intent: str | None = None,
-                             confidence: float | None = None, entities: list[dict[str, Any]] | None = None) -> None:
-        """Mark a citizen message handled (``answered``/``failed``) with what the model understood."""
-        def work(session: Session) -> None:
-            session.execute(bulk(update(Message).where(Message.id == message_id).values(
-                status=status, intent=intent, confidence=confidence, entities=entities, updated_at=utc_now())))
+    async def finish_inbound(self, inbound: StoredInbound, status: str, answers: Sequence[BotMessage] = (),
+                             sender: str = "bot", intent: str | None = None, confidence: float | None = None,
+                             entities: list[dict[str, Any]] | None = None) -> list[int]:
+        """Mark a citizen message handled (``answered``/``failed``) with what the model understood, and
+        store its answers as ``pending`` — one transaction per turn. Returns the answers' ids."""
+        def work(session: Session) -> list[int]:
+            now = utc_now()
+            session.execute(bulk(update(Message).where(Message.id == inbound.id).values(
+                status=status, intent=intent, confidence=confidence, entities=entities, updated_at=now)))
+            rows = [_outbound_row(inbound, answer, sender, now) for answer in answers]
+            session.add_all(rows)
             session.commit()
-        await self.database.run(work)
+            return [int(row.id) for row in rows]
+        return await self.database.run(work)
 
     async def count_attempt(self, message_id: int, error: str) -> None:
         """One more failed try at handing a citizen message to Rasa."""
@@ -154,17 +170,10 @@ class TranscriptStore:
             session.commit()
         await self.database.run(work)
 
-    async def add_outbound(self, inbound: StoredInbound | None, conversation_id: str, channel: Channel,
-                           address: str, message: BotMessage, sender: str = "bot") -> int:
-        """Store a message about to be sent (status ``pending``); returns its id."""
+    async def add_outbound(self, inbound: StoredInbound, message: BotMessage, sender: str = "bot") -> int:
+        """Store a message about to be sent in reply to ``inbound`` (status ``pending``); returns its id."""
         def work(session: Session) -> int:
-            now = utc_now()
-            row = Message(
-                conversation_id=conversation_id, direction="out", sender=sender, channel=channel.value,
-                address=address, kind="text", text=message.text, status="pending",
-                buttons=[{"title": b.title, "payload": b.payload} for b in message.buttons] or None,
-                reply_to=inbound.id if inbound else None, created_at=now, updated_at=now,
-            )
+            row = _outbound_row(inbound, message, sender, utc_now())
             session.add(row)
             session.commit()
             return int(row.id)

@@ -395,7 +395,9 @@ class FakeTelegramApi:
         self._poll_generation = 0
         self._closing = False
         self._updates_changed = _Signal()
-        self._messages_changed = _Signal()
+        # per chat, so that a benchmark with many chats waiting does not rescan every call per message
+        self._sent_by_chat: dict[int | str, list[ApiCall]] = {}
+        self._chat_changed: dict[int | str, _Signal] = {}
         self._runner: web.AppRunner | None = None
         self._port = 0
         self._handlers = {
@@ -479,9 +481,9 @@ class FakeTelegramApi:
 
     def sent_messages(self, chat_id: int | str | None = None) -> list[ApiCall]:
         """The sendMessage calls that succeeded (to ``chat_id`` if given); ``result`` is the Message."""
-        return [call for call in self.calls
-                if call.method.lower() == "sendmessage" and call.status == 200
-                and (chat_id is None or call.params.get("chat_id") == _coerce("chat_id", chat_id))]
+        if chat_id is not None:
+            return list(self._sent_by_chat.get(_coerce("chat_id", chat_id), ()))
+        return [call for call in self.calls if call.method.lower() == "sendmessage" and call.status == 200]
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method.lower() == method.lower()]
@@ -497,7 +499,7 @@ class FakeTelegramApi:
                           for call in self.calls_to("sendMessage") if call not in sent]
                 raise AssertionError(f"expected {count} message(s) to chat {chat_id} within {timeout} s, "
                                      f"got {len(sent)}: {texts!r}; other sendMessage calls: {others!r}")
-            await self._messages_changed.wait(remaining)
+            await self._chat_changed.setdefault(_coerce("chat_id", chat_id), _Signal()).wait(remaining)
         return sent
 
     # --- HTTP --------------------------------------------------------------------------------
@@ -525,7 +527,11 @@ class FakeTelegramApi:
         except ApiError as error:
             call.status, call.error, body = error.status, error.description, error.body()
         if call.method.lower() == "sendmessage":
-            self._messages_changed.notify()
+            chat = call.params.get("chat_id")
+            if call.status == 200:
+                self._sent_by_chat.setdefault(chat, []).append(call)
+            if chat in self._chat_changed:
+                self._chat_changed[chat].notify()
         return web.json_response(body, status=call.status, dumps=lambda obj: json.dumps(obj, ensure_ascii=False))
 
     # --- methods -----------------------------------------------------------------------------

@@ -12,11 +12,11 @@ import pytest
 
 from bot.export import export_transcripts
 from bot.messages import BotMessage, Button, Channel, InboundKind, InboundMessage
+from bot.store.database import gateway_database
 from bot.store.linking import ChannelLinks, LinkOutcome
 from bot.store.migrate import MIGRATIONS
 from bot.store.models import Base
 from bot.store.transcripts import TranscriptStore
-from storage.database import Database
 from tests.backoffice import postgres_url
 from tests.migrations_check import check_migrations
 
@@ -33,7 +33,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 async def store(database_url: str) -> AsyncIterator[TranscriptStore]:
     MIGRATIONS.upgrade(database_url)
-    database = Database(database_url, name="gateway-test")
+    database = gateway_database(database_url)
     yield TranscriptStore(database)
     database.close()
 
@@ -67,10 +67,9 @@ async def test_first_messages_of_many_new_citizens_at_once_each_get_one_conversa
 async def test_a_turn_keeps_what_the_model_understood_and_the_answers_delivery(store: TranscriptStore) -> None:
     stored = await store.record_inbound(text("3001", "1", "NIK saya 3328051205900001"))
     assert stored is not None
-    await store.finish_inbound(stored.id, "answered", "nik_check", 0.93,
-                               [{"entity": "nik", "value": "3328051205900001", "start": 9, "end": 25}])
-    out_id = await store.add_outbound(stored, stored.conversation_id, Channel.TELEGRAM, "3001",
-                                      BotMessage("NIK tersebut valid.", (Button("Menu", "/greet"),)))
+    [out_id] = await store.finish_inbound(
+        stored, "answered", [BotMessage("NIK tersebut valid.", (Button("Menu", "/greet"),))], intent="nik_check",
+        confidence=0.93, entities=[{"entity": "nik", "value": "3328051205900001", "start": 9, "end": 25}])
     await store.set_delivery(out_id, "sent", external_id="555")
     assert await store.buttons_of_sent(Channel.TELEGRAM, "3001", "555") == (Button("Menu", "/greet"),)
     entries = await store.transcript_of_address(Channel.TELEGRAM, "3001")
@@ -83,7 +82,7 @@ async def test_unanswered_messages_are_found_again_after_a_restart_in_order(stor
     first = await store.record_inbound(text("4001", "1", "satu"))
     second = await store.record_inbound(text("4001", "2", "dua"))
     assert first and second
-    await store.finish_inbound(first.id, "answered")
+    await store.finish_inbound(first, "answered")
     assert [m.id for m in await store.unfinished_inbound()] == [second.id]
 
 
@@ -92,8 +91,8 @@ async def test_the_export_masks_niks_and_phone_numbers(store: TranscriptStore, d
     stored = await store.record_inbound(text("6281234567890", "wamid.1", "cek NIK 3328051205900001 ya",
                                              channel=Channel.WHATSAPP))
     assert stored is not None
-    await store.finish_inbound(stored.id, "answered", "nik_check", 0.9,
-                               [{"entity": "nik", "value": "3328051205900001"}])
+    await store.finish_inbound(stored, "answered", intent="nik_check", confidence=0.9,
+                               entities=[{"entity": "nik", "value": "3328051205900001"}])
     out = tmp_path / "export.jsonl"
     export_transcripts(database_url, str(out))
     exported = out.read_text(encoding="utf-8")
