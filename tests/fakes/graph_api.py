@@ -39,6 +39,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.local_server import LocalServer
+
 JSON = dict[str, Any]
 
 DEFAULT_ACCESS_TOKEN = "test-access-token"
@@ -290,7 +292,7 @@ def validate_message(payload: Any) -> None:
               limit=16)
 
 
-class FakeGraphApi:
+class FakeGraphApi(LocalServer):
     """The Cloud API messages endpoint on 127.0.0.1; see the module docstring.
 
     State that tests read: ``sent`` (accepted message payloads), ``requests`` (every request),
@@ -308,37 +310,10 @@ class FakeGraphApi:
         self.delay_s = 0.0
         self._faults: list[_Fault] = []
         self._sent_changed = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self._port = 0
-
-    async def start(self) -> FakeGraphApi:
-        app = web.Application()
-        app.router.add_route("*", "/{path:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self._port = int(self._runner.addresses[0][1])
-        return self
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeGraphApi:
-        return await self.start()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._port, "FakeGraphApi not started"
-        return self._port
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.origin
 
     @property
     def api_url(self) -> str:

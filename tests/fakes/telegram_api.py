@@ -41,6 +41,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.local_server import LocalServer
+
 JSON = dict[str, Any]
 
 MAX_TEXT_LENGTH = 4096
@@ -365,7 +367,7 @@ def _chat(chat_id: int | str) -> JSON:
     return {"id": chat_id, "type": kind, "title": "Test group"}
 
 
-class FakeTelegramApi:
+class FakeTelegramApi(LocalServer):
     """The Bot API on 127.0.0.1 for one bot token; see the module docstring.
 
     State that tests read: ``calls`` (every request, in arrival order), ``sent_messages()``,
@@ -398,8 +400,6 @@ class FakeTelegramApi:
         # per chat, so that a benchmark with many chats waiting does not rescan every call per message
         self._sent_by_chat: dict[int | str, list[ApiCall]] = {}
         self._chat_changed: dict[int | str, _Signal] = {}
-        self._runner: web.AppRunner | None = None
-        self._port = 0
         self._handlers = {
             "getme": self._get_me,
             "setwebhook": self._set_webhook,
@@ -414,37 +414,15 @@ class FakeTelegramApi:
 
     # --- lifecycle ---------------------------------------------------------------------------
 
-    async def start(self) -> FakeTelegramApi:
-        app = web.Application()
-        app.router.add_route("*", "/{path:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        self._port = int(self._runner.addresses[0][1])
-        return self
-
     async def stop(self) -> None:
         self._closing = True
         self._updates_changed.notify()  # lets pending long polls return at once
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeTelegramApi:
-        return await self.start()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._port, "FakeTelegramApi not started"
-        return self._port
+        await super().stop()
 
     @property
     def base_url(self) -> str:
         """For ``Bot(token, base_url=...)``: PTB appends the token, giving ``.../bot<token>``."""
-        return f"http://127.0.0.1:{self.port}/bot"
+        return f"{self.origin}/bot"
 
     @property
     def api_url(self) -> str:
@@ -528,9 +506,9 @@ class FakeTelegramApi:
             call.status, call.error, body = error.status, error.description, error.body()
         if call.method.lower() == "sendmessage":
             chat = call.params.get("chat_id")
-            if call.status == 200:
+            if call.status == 200 and chat is not None:
                 self._sent_by_chat.setdefault(chat, []).append(call)
-            if chat in self._chat_changed:
+            if chat is not None and chat in self._chat_changed:
                 self._chat_changed[chat].notify()
         return web.json_response(body, status=call.status, dumps=lambda obj: json.dumps(obj, ensure_ascii=False))
 
