@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.base import DeliveryFailed
+from bot.channels.telegram_transport import AiohttpRequest
 from bot.messages import BotMessage, Button, Channel, InboundKind, InboundMessage
 from bot.rendering import render_telegram, resolve_indexed_payload
 from bot.settings import TelegramSettings
@@ -28,6 +29,7 @@ from bot.store.transcripts import TranscriptStore
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SEND_ATTEMPTS = 4
+POLL_READ_TIMEOUT_S = 30.0  # getUpdates long polls; PTB adds its own poll timeout to the read timeout
 MAX_RETRY_AFTER_S = 30.0
 MEDIA_FIELDS = ("sticker", "photo", "voice", "audio", "video", "video_note", "animation", "document",
                 "location", "venue", "contact", "poll", "dice")
@@ -79,6 +81,8 @@ class TelegramChannel:
         self.accept = accept
         builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
             Application.builder().token(settings.token).base_url(settings.api_base_url)
+            .request(AiohttpRequest()).get_updates_request(AiohttpRequest(read_timeout=POLL_READ_TIMEOUT_S,
+                                                                          connections=1))
         )
         if settings.mode != "polling":
             builder = builder.updater(None)

@@ -107,9 +107,15 @@ async def test_graph_api_errors_are_retried(citizen: WhatsAppCitizen, graph_api:
 async def test_status_callbacks_are_accepted_and_recorded(citizen: WhatsAppCitizen, gateway: Gateway) -> None:
     await citizen.post(text_message(citizen.wa_id, "jam buka mpp"))
     await citizen.replies(1)
-    with sqlite3.connect(gateway.workdir / "gateway.db") as db:
-        [(wamid,)] = db.execute("SELECT external_id FROM messages WHERE address = ? AND direction = 'out'",
-                                (citizen.wa_id,)).fetchall()
+    wamid = None
+    for _ in range(50):  # the gateway records the wamid once the Graph API's answer is back
+        with sqlite3.connect(gateway.workdir / "gateway.db") as db:
+            [(wamid,)] = db.execute("SELECT external_id FROM messages WHERE address = ? AND direction = 'out'",
+                                    (citizen.wa_id,)).fetchall()
+        if wamid:
+            break
+        await asyncio.sleep(0.1)
+    assert wamid
     for status in ("delivered", "read"):
         assert (await citizen.post(status_update(wamid, citizen.wa_id, status)))[0] == 200
     assert (await citizen.post(status_update("wamid.unknown", citizen.wa_id, "delivered")))[0] == 200
