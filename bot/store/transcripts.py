@@ -47,6 +47,9 @@ class TranscriptEntry:
     confidence: float | None = None
 
 
+DELIVERY_ORDER = ("pending", "sent", "delivered", "read")  # anything else ("failed") may follow any of them
+
+
 def dedupe_key(message: InboundMessage) -> str:
     return f"{message.channel.value}:{message.external_id}"
 
@@ -222,10 +225,14 @@ class TranscriptStore:
         await self.database.run(work)
 
     async def update_delivery_by_external_id(self, channel: Channel, external_id: str, status: str) -> bool:
-        """A channel's delivery receipt (WhatsApp status callback); False when the message is unknown."""
+        """A channel's delivery receipt (WhatsApp status callback); False when the message is unknown or
+        already further along (receipts can arrive out of order: a late "delivered" never undoes "read")."""
+        earlier = DELIVERY_ORDER[:DELIVERY_ORDER.index(status)] if status in DELIVERY_ORDER else DELIVERY_ORDER
+
         def work(session: Session) -> bool:
             result = session.execute(bulk(update(Message).where(
                 Message.channel == channel.value, Message.direction == "out", Message.external_id == external_id,
+                Message.status.in_(earlier),
             ).values(status=status, updated_at=utc_now())))
             session.commit()
             return bool(result.rowcount)

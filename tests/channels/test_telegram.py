@@ -159,3 +159,13 @@ async def test_a_message_accepted_before_a_restart_is_answered_after_it(
     gateway.start()
     [answer] = await citizen.replies(1, timeout=20)
     assert "SIP" in text_of(answer)
+
+
+async def test_a_nik_typed_by_a_citizen_never_reaches_the_gateway_log(citizen: TelegramCitizen,
+                                                                      gateway: Gateway) -> None:
+    nik = "3328051205900001"
+    await citizen.post(text_update(citizen.chat_id, f"cek nik {nik}"))
+    await citizen.replies(1)
+    log = gateway.log.read_text(encoding="utf-8", errors="replace")
+    assert "/telegram/webhook" in log
+    assert nik not in log

@@ -116,7 +116,7 @@ async def test_status_callbacks_are_accepted_and_recorded(citizen: WhatsAppCitiz
             break
         await asyncio.sleep(0.1)
     assert wamid
-    for status in ("delivered", "read"):
+    for status in ("delivered", "read", "delivered"):  # the late "delivered" must not undo "read"
         assert (await citizen.post(status_update(wamid, citizen.wa_id, status)))[0] == 200
     assert (await citizen.post(status_update("wamid.unknown", citizen.wa_id, "delivered")))[0] == 200
     with sqlite3.connect(gateway.workdir / "gateway.db") as db:
