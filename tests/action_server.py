@@ -9,13 +9,13 @@ from pathlib import Path
 
 from tests.paths import ROOT
 from tests.rasa_server import free_port
-from tests.server_process import stop_process, wait_until_answering
+from tests.server_process import ServerProcess
 
 STARTUP_TIMEOUT_S = 120
 
 
 @dataclass
-class ActionServer:
+class ActionServer(ServerProcess):
     """The actions/ package served by rasa-sdk; ``backoffice_url`` may point through a fault proxy."""
 
     backoffice_url: str
@@ -23,10 +23,6 @@ class ActionServer:
     extra_env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def webhook(self) -> str:
@@ -38,16 +34,9 @@ class ActionServer:
 
     def start(self) -> ActionServer:
         """Start the server and wait until it answers /health."""
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
+        self.launch(
             [str(ROOT / ".venv" / "bin" / "rasa"), "run", "actions", "--actions", "actions", "--port", str(self.port)],
-            cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
-            env={**os.environ, "BACKOFFICE_URL": self.backoffice_url, "RASA_TELEMETRY_ENABLED": "false",
-                 **self.extra_env},
-        )
-        wait_until_answering(self.process, f"{self.url}/health", "the action server", self.log, STARTUP_TIMEOUT_S)
+            {**os.environ, "BACKOFFICE_URL": self.backoffice_url, "RASA_TELEMETRY_ENABLED": "false",
+             **self.extra_env},
+            "/health", "the action server", STARTUP_TIMEOUT_S)
         return self
-
-    def stop(self) -> None:
-        """Stop the server."""
-        stop_process(self.process)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.paths import ROOT
 from tests.rasa_server import free_port
-from tests.server_process import stop_process, wait_until_answering
+from tests.server_process import ServerProcess
 
 STARTUP_TIMEOUT_S = 60
 TELEGRAM_TOKEN = "123456:TEST-gateway-token"
@@ -21,7 +21,7 @@ WHATSAPP_VERIFY_TOKEN = "verify-me"
 
 
 @dataclass
-class Gateway:
+class Gateway(ServerProcess):
     """A gateway process with its own SQLite database; channels pointed at local fakes when given."""
 
     rasa_url: str
@@ -32,10 +32,6 @@ class Gateway:
     extra_env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def database_url(self) -> str:
@@ -61,16 +57,9 @@ class Gateway:
 
     def start(self) -> Gateway:
         """Start the gateway and wait until it answers /healthz."""
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "python"), "-m", "bot", "serve"], cwd=ROOT,
-            stdout=self.log.open("ab"), stderr=subprocess.STDOUT, env=self.environment(),
-        )
-        wait_until_answering(self.process, f"{self.url}/healthz", "the gateway", self.log, STARTUP_TIMEOUT_S)
+        self.launch([str(ROOT / ".venv" / "bin" / "python"), "-m", "bot", "serve"], self.environment(), "/healthz",
+                    "the gateway", STARTUP_TIMEOUT_S)
         return self
-
-    def stop(self) -> None:
-        stop_process(self.process)
 
     def restart(self) -> Gateway:
         self.stop()

@@ -8,6 +8,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.paths import ROOT
+
 
 def wait_until_answering(process: subprocess.Popen[bytes], url: str, name: str, log: Path, timeout_s: float,
                          any_status: bool = False) -> None:
@@ -39,3 +41,35 @@ def stop_process(process: subprocess.Popen[bytes] | None, timeout_s: float = 20)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class ServerProcess:
+    """What the test servers share: a port, a child process, its log, start-and-wait and stop.
+
+    Subclasses (dataclasses) define ``port``, ``process`` and ``workdir`` fields, ``log`` and
+    ``start()``, which calls :meth:`launch`.
+    """
+
+    port: int
+    process: subprocess.Popen[bytes] | None
+    workdir: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log(self) -> Path:
+        raise NotImplementedError
+
+    def launch(self, command: list[str], env: dict[str, str], ready_path: str, name: str, timeout_s: float,
+               any_status: bool = False) -> None:
+        """Start ``command`` in the project folder, output to the log, and wait until ``ready_path`` answers."""
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+                                        env=env)
+        wait_until_answering(self.process, f"{self.url}{ready_path}", name, self.log, timeout_s, any_status)
+
+    def stop(self) -> None:
+        """Terminate the server (kill it if it does not stop in time)."""
+        stop_process(self.process)
