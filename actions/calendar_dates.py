@@ -11,10 +11,10 @@ import re
 from datetime import date, timedelta
 
 from nlu.date_expressions import find_dates
+from regions.local_time import WEEKDAYS
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
-WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _MONTH_PREFIXES = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "mei": 5, "jun": 6, "jul": 7, "agu": 8, "agt": 8,
                    "ags": 8, "sep": 9, "okt": 10, "nov": 11, "des": 12}
 _WEEKDAY_WORDS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5,

@@ -21,19 +21,14 @@ from actions.backoffice_action import BackOfficeAction
 from actions.calendar_dates import indonesian_date
 from actions.clients.backoffice import BackOfficeClient
 from regions.codes import load_region_codes
+from regions.local_time import timezone_label
 
-TIMEZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 MAX_LINES = 5
 
 
 def region_codes(name: str | None) -> tuple[str, ...]:
     """Every Kemendagri code the region name may mean (empty when unknown)."""
     return load_region_codes().codes_for_name(name) if name else ()
-
-
-def timezone_label(timezone: str) -> str:
-    """WIB, WITA or WIT."""
-    return TIMEZONE_LABELS.get(timezone, "")
 
 
 def hours_summary(hours: list[dict[str, Any]]) -> str:

@@ -3,6 +3,8 @@
     python -m bot [serve] [--host H] [--port P]   serve the channels (migrates first unless GATEWAY_AUTO_MIGRATE=false)
     python -m bot migrate [--revision REV]        alembic upgrade (default head)
     python -m bot export [--out FILE]             transcripts as JSON lines, NIKs and phone numbers masked
+    python -m bot agents create USER --name N [--role agent|supervisor] [--password-stdin]
+    python -m bot agents reset-password USER [--password-stdin]
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 
 from aiohttp import web
 
+from bot import agents_cli
 from bot.app import create_app
 from bot.export import export_transcripts
 from bot.settings import Settings
@@ -52,12 +55,15 @@ def main(argv: list[str] | None = None) -> int:
     migrate_parser.add_argument("--revision", default="head")
     export_parser = commands.add_parser("export", help="transcripts as JSON lines with personal data masked")
     export_parser.add_argument("--out", default="-")
+    agents_cli.add_arguments(commands)
     args = parser.parse_args(argv)
     configure_logging()
     settings = Settings.from_env()
     if args.command == "migrate":
         MIGRATIONS.upgrade(settings.database_url, args.revision)
         return 0
+    if args.command == "agents":
+        return agents_cli.run(settings, args)
     if args.command == "export":
         return export_transcripts(settings.database_url, args.out)
     return serve(settings, args)

@@ -10,13 +10,20 @@ from aiohttp import web
 from bot.channels.telegram import TelegramChannel
 from bot.channels.web import WebChannel
 from bot.channels.whatsapp import WhatsAppChannel
+from bot.console.api import ConsoleApi
+from bot.console.auth import ConsoleAuth
+from bot.console.hub import ConsoleHub
+from bot.handoff.hours import ServiceHours
+from bot.handoff.service import HandoffService
 from bot.messages import Channel
 from bot.pipeline import MessagePipeline
 from bot.rasa_client import RasaClient
 from bot.replies import Replies
 from bot.settings import Settings
 from bot.state import DATABASE, PIPELINE, SETTINGS
+from bot.store.agents import Agents
 from bot.store.database import gateway_database
+from bot.store.handoff import HandoffStore
 from bot.store.linking import ChannelLinks
 from bot.store.transcripts import TranscriptStore
 
@@ -45,6 +52,14 @@ def create_app(settings: Settings) -> web.Application:
     pipeline = MessagePipeline(store, ChannelLinks(database), rasa, Replies.load(),
                                retry_max_delay_s=settings.retry_max_delay_s)
     app[PIPELINE] = pipeline
+    handoff_store = HandoffStore(database)
+    agents = Agents(database)
+    hub = ConsoleHub(settings.agent_grace_s, lambda agent_id: handoff.agent_gone(agent_id))
+    handoff = HandoffService(handoff_store, store, rasa, pipeline.replies, ServiceHours.load(settings.office), hub,
+                             pipeline.deliver)
+    pipeline.handoff = handoff
+    ConsoleApi(ConsoleAuth(agents, settings.secure_cookies), agents, handoff_store, handoff, hub,
+               settings.queue_alert_s).add_routes(app)
 
     async def resources(_app: web.Application) -> AsyncIterator[None]:
         await rasa.start()
@@ -58,9 +73,11 @@ def create_app(settings: Settings) -> web.Application:
         recovered = await pipeline.recover()
         if recovered:
             log.info("answering %d message(s) accepted before the last stop", recovered)
+        await handoff.recover()
         try:
             yield
         finally:
+            await hub.close()
             await pipeline.workers.stop()
 
     app.cleanup_ctx.append(resources)

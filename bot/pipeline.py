@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from bot.channels.base import ChannelSender, DeliveryFailed, NotConnected
+from bot.handoff.service import HandoffService
 from bot.messages import BotMessage, Channel, InboundKind, InboundMessage
 from bot.ordering import OrderedWorkers
 from bot.rasa_client import RasaClient, RasaUnavailable, TurnResult
@@ -27,6 +29,8 @@ COMMAND_TEXTS = {"start": "/greet", "bantuan": "/help", "help": "/help", "menu":
 LINK_COMMAND = re.compile(r"^/?tautkan(?:\s+(\d{6}))?$", re.IGNORECASE)
 LINKABLE = {Channel.TELEGRAM: Channel.WHATSAPP, Channel.WHATSAPP: Channel.TELEGRAM}
 FAILED_ANSWERS_BEFORE_GIVING_UP = 3
+CONVERSATIONAL = (InboundKind.TEXT, InboundKind.BUTTON, InboundKind.COMMAND)
+IN_HANDOFF = ("queued", "assigned")
 
 
 class MessagePipeline:
@@ -42,6 +46,7 @@ class MessagePipeline:
         self.first_retry_delay_s = first_retry_delay_s
         self.senders: dict[Channel, ChannelSender] = {}
         self.workers: OrderedWorkers[StoredInbound] = OrderedWorkers(self._handle)
+        self.handoff: HandoffService | None = None  # set by the app; messages of handed-off conversations go there
 
     def register(self, channel: Channel, sender: ChannelSender) -> None:
         self.senders[channel] = sender
@@ -62,6 +67,14 @@ class MessagePipeline:
 
     async def _handle(self, stored: StoredInbound) -> None:
         message = stored.message
+        if self.handoff is not None and message.kind in CONVERSATIONAL:
+            # read now, not when it arrived: an earlier message in the queue may have started a handoff
+            stored = replace(stored, status=await self.store.conversation_status(stored.conversation_id))
+            if stored.status in IN_HANDOFF:
+                await self.handoff.citizen_wrote(stored)
+                return
+            if stored.status == "resolved" and await self.handoff.rated(stored):
+                return
         if message.kind is InboundKind.UNSUPPORTED:
             media = self.replies.media(message.media)
             await self._answer_alone(stored, self.replies.say("unsupported_media", media=media))
@@ -86,6 +99,8 @@ class MessagePipeline:
             return
         await self._finish(stored, "answered", turn.messages, intent=turn.intent, confidence=turn.confidence,
                            entities=turn.entities)
+        if turn.paused and self.handoff is not None:
+            await self.handoff.start(stored, turn.handoff_reason)
 
     async def _ask_rasa(self, stored: StoredInbound, text: str) -> TurnResult | None:
         """Rasa's answer, retried with backoff while Rasa is unreachable; None after repeated errors."""
@@ -132,9 +147,12 @@ class MessagePipeline:
         for message_id, answer in zip(ids, answers):
             await self._send(stored, answer, message_id)
 
-    async def deliver(self, stored: StoredInbound, message: BotMessage, sender: str = "bot") -> None:
-        """Store ``message`` as an answer to ``stored`` and send it on the citizen's channel."""
-        await self._send(stored, message, await self.store.add_outbound(stored, message, sender))
+    async def deliver(self, stored: StoredInbound, message: BotMessage, sender: str = "bot",
+                      agent_id: int | None = None) -> int:
+        """Store ``message`` as an answer to ``stored``, send it on the citizen's channel; returns its id."""
+        message_id = await self.store.add_outbound(stored, message, sender, agent_id)
+        await self._send(stored, message, message_id)
+        return message_id
 
     async def _send(self, stored: StoredInbound, message: BotMessage, message_id: int) -> None:
         channel, address = stored.message.channel, stored.message.address

@@ -83,4 +83,5 @@ def turn_answer(messages: list[dict[str, Any]], tracker: Any, message_id: str | 
         "messages": messages,
         "nlu": {"intent": intent.get("name"), "confidence": intent.get("confidence"), "entities": entities},
         "paused": bool(tracker.is_paused()),
+        "handoff_reason": tracker.get_slot("handoff_reason") if tracker.is_paused() else None,
     }

@@ -32,6 +32,7 @@ class TurnResult:
     confidence: float | None = None
     entities: list[dict[str, Any]] = field(default_factory=list)
     paused: bool = False
+    handoff_reason: str | None = None
 
 
 def bot_message_of(raw: dict[str, Any]) -> BotMessage | None:
@@ -83,4 +84,16 @@ class RasaClient:
         nlu = data.get("nlu") or {}
         messages = [m for m in (bot_message_of(raw) for raw in data.get("messages") or []) if m is not None]
         return TurnResult(messages=messages, intent=nlu.get("intent"), confidence=nlu.get("confidence"),
-                          entities=list(nlu.get("entities") or []), paused=bool(data.get("paused")))
+                          entities=list(nlu.get("entities") or []), paused=bool(data.get("paused")),
+                          handoff_reason=data.get("handoff_reason"))
+
+    async def post_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        """Append events to the conversation's tracker (``pause``, ``resume``, slots) via Rasa's HTTP API."""
+        assert self._session is not None, "RasaClient.start() was not called"
+        url = self.url.replace("/webhooks/gateway/webhook", f"/conversations/{sender_id}/tracker/events")
+        try:
+            async with self._session.post(url, json=events, params={"include_events": "NONE"}) as answer:
+                if answer.status != 200:
+                    raise RasaUnavailable(f"Rasa answered {answer.status} to tracker events")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise RasaUnavailable(f"{type(error).__name__}: {error}") from error

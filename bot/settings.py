@@ -55,6 +55,10 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_s: float = 30.0
     retry_max_delay_s: float = 30.0
+    office: str = "default"
+    queue_alert_s: float = 120.0
+    agent_grace_s: float = 60.0
+    secure_cookies: bool = False
     telegram: TelegramSettings = TelegramSettings()
     whatsapp: WhatsAppSettings = WhatsAppSettings()
 
@@ -70,6 +74,10 @@ class Settings:
             rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
             rasa_timeout_s=float(env.get("GATEWAY_RASA_TIMEOUT_S") or 30.0),
             retry_max_delay_s=float(env.get("GATEWAY_RETRY_MAX_DELAY_S") or 30.0),
+            office=env.get("GATEWAY_OFFICE") or "default",
+            queue_alert_s=float(env.get("GATEWAY_QUEUE_ALERT_S") or 120.0),
+            agent_grace_s=float(env.get("GATEWAY_AGENT_GRACE_S") or 60.0),
+            secure_cookies=(env.get("GATEWAY_SECURE_COOKIES") or "false").strip().lower() in _TRUE,
             telegram=TelegramSettings(
                 token=env.get("TELEGRAM_BOT_TOKEN") or "",
                 mode=(env.get("TELEGRAM_MODE") or "polling").strip().lower(),

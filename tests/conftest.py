@@ -90,6 +90,8 @@ def gateway(rasa_link: BackgroundProxy, telegram_api: InThread[FakeTelegramApi],
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """The real gateway: Telegram in webhook mode and WhatsApp against the fakes, the web chat, Rasa behind."""
     server = Gateway(rasa_link.url, tmp_path_factory.mktemp("gateway"), telegram_api_url=telegram_api.server.base_url,
-                     graph_api_url=graph_api.server.api_url).start()
+                     graph_api_url=graph_api.server.api_url,
+                     # agents are on duty whatever the time of the test run; a lost agent is noticed fast
+                     extra_env={"GATEWAY_OFFICE": "always-open", "GATEWAY_AGENT_GRACE_S": "3"}).start()
     yield server
     server.stop()

@@ -61,6 +61,13 @@ class Gateway(ServerProcess):
                     "the gateway", STARTUP_TIMEOUT_S)
         return self
 
+    def create_agent(self, username: str, password: str, role: str = "agent", name: str | None = None) -> None:
+        """``python -m bot agents create`` against this gateway's database, as an operator would."""
+        subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "bot", "agents", "create", username,
+                        "--name", name or username.title(), "--role", role, "--password-stdin"],
+                       cwd=ROOT, env=self.environment(), input=f"{password}\n", text=True, check=True,
+                       capture_output=True, timeout=60)
+
     def restart(self) -> Gateway:
         self.stop()
         return self.start()

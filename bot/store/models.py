@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import declarative_base
 
 Base: Any = declarative_base()
@@ -33,13 +46,23 @@ class ChannelIdentity(Base):
 
 
 class Conversation(Base):
-    """One conversation of a contact with the assistant; ``sender_id`` is its Rasa tracker."""
+    """One conversation of a contact with the assistant; ``sender_id`` is its Rasa tracker.
+
+    ``status``: bot -> queued -> assigned -> resolved -> bot (bot/handoff/). ``resolved`` lasts
+    until the citizen rates the agent (or writes something else).
+    """
 
     __tablename__ = "conversations"
+    __table_args__ = (Index("ix_conversations_status", "status", "queued_at"),)
     id = Column(String(36), primary_key=True)
     contact_id = Column(String(36), ForeignKey("contacts.id"), nullable=False, index=True)
     sender_id = Column(String(64), nullable=False, unique=True)
     status = Column(String(16), nullable=False, default="bot")
+    handoff_reason = Column(String(32))
+    assigned_agent_id = Column(Integer, ForeignKey("agents.id"), index=True)
+    queued_at = Column(DateTime)
+    assigned_at = Column(DateTime)
+    resolved_at = Column(DateTime)
     created_at = Column(DateTime, nullable=False)
     last_message_at = Column(DateTime, nullable=False)
 
@@ -77,8 +100,65 @@ class Message(Base):
     confidence = Column(Float)
     entities = Column(JSON)
     reply_to = Column(Integer, ForeignKey("messages.id"))
+    agent_id = Column(Integer, ForeignKey("agents.id"))  # who wrote an agent's message
     created_at = Column(DateTime, nullable=False)
     updated_at = Column(DateTime, nullable=False)
+
+
+class Agent(Base):
+    """A call-centre agent or supervisor who logs into the console."""
+
+    __tablename__ = "agents"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(64), nullable=False, unique=True)
+    name = Column(String(200), nullable=False)
+    role = Column(String(16), nullable=False)  # agent | supervisor
+    password_hash = Column(String(300), nullable=False)
+    disabled = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime, nullable=False)
+
+
+class AgentSession(Base):
+    """A console login: the cookie holds the token, the database only its hash."""
+
+    __tablename__ = "agent_sessions"
+    token_hash = Column(String(64), primary_key=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=False, index=True)
+    csrf = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    last_seen_at = Column(DateTime, nullable=False)
+
+
+class Note(Base):
+    """An agent's private note on a conversation (never sent to the citizen)."""
+
+    __tablename__ = "notes"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(36), ForeignKey("conversations.id"), nullable=False, index=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+
+
+class CannedReply(Base):
+    """A reply agents pick from a list and may edit before sending."""
+
+    __tablename__ = "canned_replies"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    title = Column(String(100), nullable=False)
+    text = Column(Text, nullable=False)
+    updated_at = Column(DateTime, nullable=False)
+
+
+class CsatRating(Base):
+    """The citizen's 1-5 rating after a conversation with an agent was resolved."""
+
+    __tablename__ = "csat_ratings"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(36), ForeignKey("conversations.id"), nullable=False, index=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"))
+    rating = Column(SmallInteger, nullable=False)
+    created_at = Column(DateTime, nullable=False)
 
 
 class LinkCode(Base):

@@ -30,6 +30,7 @@ class StoredInbound:
     contact_id: str
     sender_id: str
     message: InboundMessage
+    status: str = "bot"  # the conversation's handoff status when the message arrived
 
 
 @dataclass(frozen=True)
@@ -91,12 +92,13 @@ def conversation_of(session: Session, contact_id: str) -> Conversation:
 MESSAGES = Message.__table__
 _DUPLICATE = select(MESSAGES.c.id).where(MESSAGES.c.dedupe_key == bindparam("key"))
 _CONVERSATION_OF_ADDRESS = (
-    select(ChannelIdentity.contact_id, Conversation.id, Conversation.sender_id)
+    select(ChannelIdentity.contact_id, Conversation.id, Conversation.sender_id, Conversation.status)
     .join(Conversation, Conversation.contact_id == ChannelIdentity.contact_id)
     .where(ChannelIdentity.channel == bindparam("channel"), ChannelIdentity.address == bindparam("address"))
     .order_by(Conversation.created_at.desc()).limit(1)
 )
 _INSERT_MESSAGE = MESSAGES.insert()
+_STATUS = select(Conversation.status).where(Conversation.id == bindparam("conversation"))
 _TOUCH_CONVERSATION = (update(Conversation.__table__).where(Conversation.id == bindparam("conversation"))
                        .values(last_message_at=bindparam("now")))
 
@@ -108,11 +110,11 @@ def _record_inbound(session: Session, message: InboundMessage) -> StoredInbound 
     found = session.execute(_CONVERSATION_OF_ADDRESS,
                             {"channel": message.channel.value, "address": message.address}).first()
     if found is not None:
-        contact_id, conversation_id, sender_id = found
+        contact_id, conversation_id, sender_id, status = found
     else:  # first contact (or an identity without a conversation yet)
         contact_id = _identity(session, message.channel, message.address, message.display_name).contact_id
         conversation = conversation_of(session, contact_id)
-        conversation_id, sender_id = conversation.id, conversation.sender_id
+        conversation_id, sender_id, status = conversation.id, conversation.sender_id, conversation.status
     now = utc_now()
     inserted = session.execute(_INSERT_MESSAGE, {
         "conversation_id": conversation_id, "direction": "in", "sender": "citizen", "channel": message.channel.value,
@@ -123,7 +125,8 @@ def _record_inbound(session: Session, message: InboundMessage) -> StoredInbound 
     })
     session.execute(_TOUCH_CONVERSATION, {"conversation": conversation_id, "now": now})
     session.commit()
-    return StoredInbound(int(inserted.inserted_primary_key[0]), conversation_id, contact_id, sender_id, message)
+    return StoredInbound(int(inserted.inserted_primary_key[0]), conversation_id, contact_id, sender_id, message,
+                         status)
 
 
 def _inbound_of(row: Message, conversation: Conversation) -> StoredInbound:
@@ -133,7 +136,8 @@ def _inbound_of(row: Message, conversation: Conversation) -> StoredInbound:
         kind=InboundKind(row.kind), text=row.text, payload=row.payload, media=details.get("media"),
         extra=details.get("extra") or {},
     )
-    return StoredInbound(row.id, conversation.id, conversation.contact_id, conversation.sender_id, message)
+    return StoredInbound(row.id, conversation.id, conversation.contact_id, conversation.sender_id, message,
+                         conversation.status)
 
 
 def _entry(row: Message) -> TranscriptEntry:
@@ -147,13 +151,14 @@ def _entry(row: Message) -> TranscriptEntry:
 
 
 def _insert_outbound(session: Session, inbound: StoredInbound, message: BotMessage, sender: str,
-                     now: datetime) -> int:
+                     now: datetime, agent_id: int | None = None) -> int:
     inserted = session.execute(_INSERT_MESSAGE, {
         "conversation_id": inbound.conversation_id, "direction": "out", "sender": sender,
         "channel": inbound.message.channel.value, "address": inbound.message.address, "external_id": None,
         "dedupe_key": None, "kind": "text", "text": message.text, "payload": None, "details": None,
         "buttons": [{"title": b.title, "payload": b.payload} for b in message.buttons] or None,
-        "status": "pending", "attempts": 0, "reply_to": inbound.id, "created_at": now, "updated_at": now,
+        "status": "pending", "attempts": 0, "reply_to": inbound.id, "agent_id": agent_id, "created_at": now,
+        "updated_at": now,
     })
     return int(inserted.inserted_primary_key[0])
 
@@ -205,10 +210,11 @@ class TranscriptStore:
             session.commit()
         await self.database.run(work)
 
-    async def add_outbound(self, inbound: StoredInbound, message: BotMessage, sender: str = "bot") -> int:
+    async def add_outbound(self, inbound: StoredInbound, message: BotMessage, sender: str = "bot",
+                           agent_id: int | None = None) -> int:
         """Store a message about to be sent in reply to ``inbound`` (status ``pending``); returns its id."""
         def work(session: Session) -> int:
-            message_id = _insert_outbound(session, inbound, message, sender, utc_now())
+            message_id = _insert_outbound(session, inbound, message, sender, utc_now(), agent_id)
             session.commit()
             return message_id
         return await self.database.run(work)
@@ -246,6 +252,21 @@ class TranscriptStore:
                 Message.external_id == external_id,
             ).order_by(Message.id.desc()).limit(1)).scalar_one_or_none()
             return _entry(row).buttons if row is not None else ()
+        return await self.database.run(work)
+
+    async def conversation_status(self, conversation_id: str) -> str:
+        def work(session: Session) -> str:
+            return str(session.execute(_STATUS, {"conversation": conversation_id}).scalar_one())
+        return await self.database.run(work)
+
+    async def latest_inbound(self, conversation_id: str) -> StoredInbound | None:
+        """The citizen's latest message: answers from an agent go to the channel it came from."""
+        def work(session: Session) -> StoredInbound | None:
+            row = session.execute(
+                select(Message, Conversation).join(Conversation, Conversation.id == Message.conversation_id)
+                .where(Message.conversation_id == conversation_id, Message.direction == "in")
+                .order_by(Message.id.desc()).limit(1)).first()
+            return _inbound_of(*row) if row else None
         return await self.database.run(work)
 
     async def unfinished_inbound(self) -> list[StoredInbound]:

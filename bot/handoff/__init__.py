@@ -1,0 +1,1 @@
+"""Human handoff: queue, agents, resolution and the citizen's rating (states in bot/store/handoff.py)."""

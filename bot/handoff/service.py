@@ -1,0 +1,204 @@
+"""The handoff's behaviour: what happens to the citizen, Rasa and the console on each transition.
+
+States live in the database (bot/store/handoff.py), so they survive restarts; Rasa is paused
+while a person has the conversation and resumed (with ``handed_off`` set, so the bot does not
+greet the citizen as a stranger) when the agent resolves it or the citizen stops waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import re
+import statistics
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from bot.console.hub import ConsoleHub
+from bot.handoff.hours import ServiceHours
+from bot.messages import BotMessage, Button
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.replies import Replies
+from bot.store.agents import AgentInfo
+from bot.store.handoff import HandoffStore, Transition
+from bot.store.transcripts import StoredInbound, TranscriptStore
+
+log = logging.getLogger(__name__)
+Send = Callable[[StoredInbound, BotMessage, str, "int | None"], Awaitable[int]]
+CANCEL = re.compile(r"^\s*(batal|batalkan|gak jadi|tidak jadi|nggak jadi)\s*[.!]*\s*$", re.IGNORECASE)
+RATING = re.compile(r"^\s*([1-5])\s*(?:/\s*5)?\s*[.!]*\s*$")
+RESUMED: list[dict[str, Any]] = [{"event": "resume"}, {"event": "slot", "name": "handed_off", "value": True}]
+PAUSED: list[dict[str, Any]] = [{"event": "pause"}]
+RATING_BUTTONS = tuple(Button(title=str(n), payload=str(n)) for n in range(1, 6))
+RASA_EVENT_ATTEMPTS = 6
+
+
+class HandoffService:
+    def __init__(self, store: HandoffStore, transcripts: TranscriptStore, rasa: RasaClient, replies: Replies,
+                 hours: ServiceHours, hub: ConsoleHub, send: Send) -> None:
+        self.store = store
+        self.transcripts = transcripts
+        self.rasa = rasa
+        self.replies = replies
+        self.hours = hours
+        self.hub = hub
+        self.send = send
+        self._background: set[asyncio.Task[Any]] = set()
+
+    # -- from the citizen's side ------------------------------------------------------------------
+
+    async def start(self, stored: StoredInbound, reason: str | None) -> None:
+        """Rasa paused the conversation: queue it and tell the citizen where they stand."""
+        moved = await self.store.queue(stored.conversation_id, reason or "request_human")
+        if not moved.changed:
+            return
+        await self.send(stored, BotMessage(await self._queue_text(stored.conversation_id)), "system", None)
+        await self.queue_changed()
+
+    async def _queue_text(self, conversation_id: str) -> str:
+        now = datetime.now(timezone.utc)
+        if not self.hours.is_open(now):
+            return self.replies.say("handoff_outside_hours", opening=self.hours.describe_opening(now))
+        spot = await self.store.position(conversation_id)
+        position = spot[0] if spot else 1
+        return self.replies.say("handoff_queued", position=str(position), estimate=await self._estimate(position))
+
+    async def _estimate(self, position: int) -> str:
+        """Honest: from how long agents really took lately and how many are online, or no number at all."""
+        online = self.hub.online_count
+        if online == 0:
+            return self.replies.say("estimate_no_agent")
+        handling = await self.store.recent_handling_s()
+        if len(handling) < 3:
+            return self.replies.say("estimate_unknown")
+        minutes = max(1, round(math.ceil(position / online) * statistics.median(handling) / 60))
+        return self.replies.say("estimate_minutes", minutes=str(minutes))
+
+    async def citizen_wrote(self, stored: StoredInbound) -> None:
+        """A message while a person has (or will have) the conversation: to the console, not to Rasa."""
+        text = (stored.message.payload or stored.message.text) if stored.message.kind.value == "button" else (
+            stored.message.text)
+        if stored.status == "queued" and CANCEL.match(text or ""):
+            moved = await self.store.cancel(stored.conversation_id)
+            if moved.changed:
+                await self.transcripts.finish_inbound(stored, "answered")
+                await self._resume_rasa(stored.sender_id)
+                await self.send(stored, BotMessage(self.replies.say("handoff_cancelled")), "system", None)
+                await self.queue_changed()
+                return
+        await self.transcripts.finish_inbound(stored, "forwarded")
+        await self.conversation_changed(stored.conversation_id)
+
+    async def rated(self, stored: StoredInbound) -> bool:
+        """After resolution: a 1-5 answer is the rating (True: handled); anything else goes to the bot."""
+        text = stored.message.payload or stored.message.text
+        match = RATING.match(text or "")
+        await self.store.finish(stored.conversation_id, int(match.group(1)) if match else None)
+        if match is None:
+            return False
+        await self.transcripts.finish_inbound(stored, "answered")
+        await self.send(stored, BotMessage(self.replies.say("csat_thanks")), "system", None)
+        return True
+
+    # -- from the console ---------------------------------------------------------------------------
+
+    async def claim(self, conversation_id: str, agent: AgentInfo) -> Transition:
+        moved = await self.store.claim(conversation_id, agent)
+        if moved.changed:
+            await self._tell_citizen(conversation_id, self.replies.say("handoff_claimed", agent=agent.name))
+            await self.queue_changed()
+        return moved
+
+    async def reply(self, conversation_id: str, agent: AgentInfo, text: str) -> int | None:
+        latest = await self.transcripts.latest_inbound(conversation_id)
+        if latest is None:
+            return None
+        message_id = await self.send(latest, BotMessage(text), "agent", agent.id)
+        await self.conversation_changed(conversation_id)
+        return message_id
+
+    async def transfer(self, conversation_id: str, actor: AgentInfo, to_agent_id: int) -> Transition:
+        moved = await self.store.transfer(conversation_id, actor, to_agent_id)
+        if moved.changed:
+            await self.hub.publish({"type": "assigned", "conversation_id": conversation_id},
+                                   lambda agent: agent.id == to_agent_id)
+            await self.queue_changed()
+        return moved
+
+    async def resolve(self, conversation_id: str, actor: AgentInfo) -> Transition:
+        moved = await self.store.resolve(conversation_id, actor)
+        if moved.changed and moved.view is not None:
+            await self._resume_rasa(moved.view.sender_id)
+            latest = await self.transcripts.latest_inbound(conversation_id)
+            if latest is not None:
+                await self.send(latest, BotMessage(self.replies.say("csat_question"), RATING_BUTTONS), "system", None)
+            await self.queue_changed()
+        return moved
+
+    async def takeover(self, conversation_id: str, supervisor: AgentInfo) -> Transition:
+        moved = await self.store.takeover(conversation_id, supervisor)
+        if moved.changed and moved.view is not None:
+            if moved.previous_status in ("bot", "resolved"):
+                await self._post_to_rasa(moved.view.sender_id, PAUSED)
+            await self._tell_citizen(conversation_id, self.replies.say("handoff_taken_over", agent=supervisor.name))
+            await self.queue_changed()
+        return moved
+
+    async def agent_gone(self, agent_id: int) -> None:
+        """The grace period of an agent who left ran out: their citizens go back to the queue."""
+        for conversation_id in await self.store.requeue_agent(agent_id):
+            spot = await self.store.position(conversation_id)
+            await self._tell_citizen(conversation_id, self.replies.say(
+                "handoff_requeued", position=str(spot[0] if spot else 1)))
+        await self.queue_changed()
+
+    async def recover(self) -> None:
+        """After a restart nobody is online yet: agents holding conversations get their grace period."""
+        for agent_id in await self.store.assigned_agents():
+            self.hub.start_grace(agent_id)
+
+    # -- helpers --------------------------------------------------------------------------------------
+
+    async def _tell_citizen(self, conversation_id: str, text: str) -> None:
+        latest = await self.transcripts.latest_inbound(conversation_id)
+        if latest is not None:
+            await self.send(latest, BotMessage(text), "system", None)
+        await self.conversation_changed(conversation_id)
+
+    async def queue_changed(self) -> None:
+        await self.hub.publish({"type": "queue"})
+
+    async def conversation_changed(self, conversation_id: str) -> None:
+        view = await self.store.view(conversation_id)
+        if view is None:
+            return
+        await self.hub.publish({"type": "message", "conversation_id": conversation_id},
+                               lambda agent: self.store.may_see(agent, view))
+        await self.queue_changed()
+
+    async def _resume_rasa(self, sender_id: str) -> None:
+        await self._post_to_rasa(sender_id, RESUMED)
+
+    async def _post_to_rasa(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        """Tell Rasa, retrying in the background while it is unreachable (the state is already saved)."""
+        try:
+            await self.rasa.post_events(sender_id, events)
+        except RasaUnavailable as problem:
+            log.warning("Rasa unavailable for tracker events (%s); retrying in the background", problem)
+            task = asyncio.create_task(self._retry_events(sender_id, events))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def _retry_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        delay = 1.0
+        for _ in range(RASA_EVENT_ATTEMPTS):
+            await asyncio.sleep(delay)
+            try:
+                await self.rasa.post_events(sender_id, events)
+                return
+            except RasaUnavailable:
+                delay *= 2
+        log.error("tracker events for a conversation could not be posted to Rasa; it may stay %s",
+                  "paused" if events == PAUSED else "resumed")
