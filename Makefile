@@ -1,5 +1,5 @@
 # Two commands do everything: `make run` (the assistant) and `make test` (every test).
-.PHONY: setup train run test bench bench-actions bench-gateway tune lint lexicon regions form-rules lock clean
+.PHONY: setup train run test bench bench-actions bench-gateway bench-handoff tune lint lexicon regions form-rules lock clean
 
 setup:
 	@scripts/setup.sh
@@ -21,6 +21,9 @@ bench-actions: setup
 
 bench-gateway: setup
 	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.gateway_latency
+
+bench-handoff: setup
+	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.handoff_latency
 
 tune: setup
 	.venv/bin/python -m scripts.tune_nlu

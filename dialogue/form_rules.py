@@ -9,7 +9,8 @@ While a form asks a question and the citizen says something else, the form
 rejects the message and these rules decide:
 - a question about another topic is answered, then the form asks again;
 - another form's topic ("cek status", "ambil antrean") switches to that form;
-- "batal", goodbye, thanks, the menu, an officer or a complaint end the form;
+- "batal", goodbye, thanks, the menu, an officer or a complaint end the form
+  (an officer or a complaint then hand the conversation over: action_handoff);
 - anything not understood gets a short hint, then the form asks again.
 """
 
@@ -46,17 +47,17 @@ FORMS = (
     FormSpec("book_queue_form", ("book_queue",), "action_book_queue"),
     FormSpec("cancel_booking_form", ("cancel_booking",), "action_cancel_booking"),
 )
-# intents that end the form, and what is said then
-ENDING = {
-    "deny": "utter_form_cancelled",
-    "goodbye": "utter_goodbye",
-    "thank": "utter_thank",
-    "help": "utter_help",
-    "menu_adminduk": "utter_menu_adminduk",
-    "menu_nakes": "utter_menu_nakes",
-    "menu_mpp": "utter_menu_mpp",
-    "request_human": "utter_request_human",
-    "complaint": "utter_complaint",
+# intents that end the form, and what is done then (as in data/rules/answers.yml and handoff.yml)
+ENDING: dict[str, tuple[str, ...]] = {
+    "deny": ("utter_form_cancelled",),
+    "goodbye": ("utter_goodbye",),
+    "thank": ("utter_thank",),
+    "help": ("utter_help",),
+    "menu_adminduk": ("utter_menu_adminduk",),
+    "menu_nakes": ("utter_menu_nakes",),
+    "menu_mpp": ("utter_menu_mpp",),
+    "request_human": ("utter_request_human", "action_handoff"),
+    "complaint": ("utter_complaint", "action_handoff"),
 }
 # intents that are no answer to the form's question
 NOT_UNDERSTOOD = ("affirm", "nlu_fallback")
@@ -101,7 +102,7 @@ def form_rules(form: FormSpec, intents: list[str]) -> list[dict]:
     other_forms = {intent: spec for spec in FORMS if spec is not form for intent in spec.intents}
     for intent in [*intents, "nlu_fallback"]:
         if intent in ENDING:
-            rule = _steps(form, intent, [ENDING[intent]], resume=False)
+            rule = _steps(form, intent, list(ENDING[intent]), resume=False)
         elif intent in other_forms:
             target = other_forms[intent]
             rule = _steps(form, intent, [], resume=False)

@@ -19,7 +19,7 @@ from tests.fakes.in_thread import InThread
 from tests.fakes.telegram_api import FakeTelegramApi, TgUser, callback_update, text_update
 from tests.gateway_server import Gateway
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 PASSWORD = "kata-sandi-rahasia-1"
 _names = itertools.count(1)
 

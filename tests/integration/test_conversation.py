@@ -39,10 +39,11 @@ async def test_being_asked_to_pay_gets_the_law_and_the_complaint_route(rasa: Ras
     assert "lapor.go.id" in answer
 
 
-async def test_a_complaint_gets_sp4n_lapor_and_the_offer_of_an_officer(rasa: RasaServer) -> None:
+async def test_a_complaint_gets_sp4n_lapor_and_an_officer(rasa: RasaServer) -> None:
+    # the conversation is then handed to an officer (tests/integration/test_handoff.py)
     reply = await rasa.say(new_citizen(), "pelayanan di capil lama bgt dan petugasnya jutek, saya mau komplain")
     assert "LAPOR" in texts(reply)
-    assert "/request_human" in button_payloads(reply)
+    assert "teruskan kepada petugas" in texts(reply)
 
 
 async def test_nonsense_gets_the_menu_and_the_offer_of_an_officer(rasa: RasaServer) -> None:
