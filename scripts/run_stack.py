@@ -162,6 +162,8 @@ async def main() -> None:
             print(f"\nThe assistant is running. Chat in a browser: {GATEWAY_URL}/chat")
             print(f"(embed in a website: <iframe src=\"{GATEWAY_URL}/chat?embed=1\"></iframe>; "
                   f"Rasa's REST channel: {RASA_URL}/webhooks/rest/webhook)")
+            print(f"Agent console: {GATEWAY_URL}/console (accounts: .venv/bin/python -m bot agents create "
+                  "<username> --name \"<Name>\" [--role supervisor])")
             await terminal_chat(session)
     finally:
         for _service, process in reversed(processes):
