@@ -141,9 +141,10 @@ class ConsoleApi:
         return failure
 
     async def claim(self, request: web.Request, session: ConsoleSession) -> web.Response:
-        view = await self._visible(request, session)
-        if isinstance(view, web.Response):
-            return view
+        # no visibility check: the loser of a claim race must hear "already claimed" (409), not 403
+        view = await self.store.view(request.match_info["id"])
+        if view is None:
+            return api_error(404, "not_found", "Percakapan tidak ditemukan.")
         moved = await self.handoff.claim(view.id, session.agent)
         current = moved.view.assigned_to if moved.view else None
         return self._moved(moved, web.json_response(
