@@ -28,14 +28,13 @@ import aiohttp
 
 from benchmarks.process_stats import CpuMeter, rss_mb
 from benchmarks.rest_turns import SHORT_CONVERSATION, percentile
+from benchmarks.stack import running_stack
 from benchmarks.tables import machine, table
-from tests.action_server import ActionServer
-from tests.backoffice import BackOffice
 from tests.fakes.in_thread import InThread
 from tests.fakes.telegram_api import FakeTelegramApi, deliver_webhook, text_update
-from tests.gateway_server import TELEGRAM_SECRET, TELEGRAM_TOKEN, Gateway
+from tests.gateway_server import TELEGRAM_SECRET, Gateway
 from tests.paths import ROOT
-from tests.rasa_server import RasaServer, trained_model
+from tests.rasa_server import RasaServer
 
 RESULTS = ROOT / "bench-results"
 CONCURRENCY = (1, 10, 50)
@@ -156,35 +155,23 @@ async def main() -> None:
                         help="numbers of concurrent conversations (default 1 10 50)")
     args = parser.parse_args()
     work = RESULTS / "gateway"
-    work.mkdir(parents=True, exist_ok=True)
-    for stale in work.glob("**/*.db"):
-        stale.unlink()
-    model = trained_model()
-    api = InThread(FakeTelegramApi(token=TELEGRAM_TOKEN))
-    office = BackOffice(f"sqlite:///{work / 'backoffice.db'}", work / "backoffice").start()
-    actions = ActionServer(office.url, work / "actions").start()
-    rasa = RasaServer(model, work / "rasa", action_url=actions.webhook).start()
-    gateway = Gateway(rasa.url, work / "gateway", telegram_api_url=api.server.base_url).start()
     rows: list[Row] = []
-    try:
+    with running_stack(work) as stack:
+        rasa, gateway = stack.rasa, stack.gateway
         counts = await messages_per_turn(rasa)
-        paths: list[tuple[str, Conversation]] = [("direct", direct(rasa)), ("telegram", telegram(gateway, api))]
+        paths: list[tuple[str, Conversation]] = [("direct", direct(rasa)),
+                                                 ("telegram", telegram(gateway, stack.telegram_api))]
         if not args.skip_web:
             paths.append(("web", web(gateway)))
         processes = {name: server.process.pid for name, server in (
-            ("gateway", gateway), ("rasa", rasa), ("actions", actions), ("back office", office)) if server.process}
+            ("gateway", gateway), ("rasa", rasa), ("actions", stack.actions), ("back office", stack.office))
+            if server.process}
         for concurrent in args.conversations:
             for name, conversation in paths:
                 print(f"measuring {name} with {concurrent} conversation(s) ...", file=sys.stderr, flush=True)
                 rows.append(await measure(name, conversation, counts, concurrent, processes))
         memory = {name: rss_mb(server.process.pid) for name, server in
                   (("gateway", gateway), ("rasa", rasa)) if server.process is not None}
-    finally:
-        gateway.stop()
-        rasa.stop()
-        actions.stop()
-        office.stop()
-        api.close()
     text = report(rows, memory, args)
     print(text)
     (RESULTS / "gateway_latency.md").write_text(text + "\n", encoding="utf-8")

@@ -22,15 +22,13 @@ import time
 import aiohttp
 
 from benchmarks.rest_turns import SHORT_CONVERSATION, percentile
+from benchmarks.stack import running_stack
 from benchmarks.tables import machine, table
-from tests.action_server import ActionServer
-from tests.backoffice import BackOffice
 from tests.channels.console_client import ConsoleAgent
 from tests.fakes.in_thread import InThread
 from tests.fakes.telegram_api import FakeTelegramApi, TgUser, deliver_webhook, text_update
-from tests.gateway_server import TELEGRAM_SECRET, TELEGRAM_TOKEN, Gateway
+from tests.gateway_server import TELEGRAM_SECRET, Gateway
 from tests.paths import ROOT
-from tests.rasa_server import RasaServer, trained_model
 
 RESULTS = ROOT / "bench-results"
 PASSWORD = "bench-password-123"
@@ -112,27 +110,12 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     work = RESULTS / "handoff"
-    work.mkdir(parents=True, exist_ok=True)
-    for stale in work.glob("**/*.db"):
-        stale.unlink()
-    api = InThread(FakeTelegramApi(token=TELEGRAM_TOKEN))
-    office = BackOffice(f"sqlite:///{work / 'backoffice.db'}", work / "backoffice").start()
-    actions = ActionServer(office.url, work / "actions").start()
-    rasa = RasaServer(trained_model(), work / "rasa", action_url=actions.webhook).start()
-    gateway = Gateway(rasa.url, work / "gateway", telegram_api_url=api.server.base_url,
-                      extra_env={"GATEWAY_OFFICE": "always-open"}).start()
     rows = []
-    try:
-        gateway.create_agent("bench-agent", PASSWORD)
+    with running_stack(work, {"GATEWAY_OFFICE": "always-open"}) as stack:
+        stack.gateway.create_agent("bench-agent", PASSWORD)
         for background in (0, 10):
             print(f"measuring with {background} background conversation(s) ...", file=sys.stderr, flush=True)
-            rows.append(await measure(gateway, api, args.rounds, background))
-    finally:
-        gateway.stop()
-        rasa.stop()
-        actions.stop()
-        office.stop()
-        api.close()
+            rows.append(await measure(stack.gateway, stack.telegram_api, args.rounds, background))
     text = "\n".join([
         f"Machine: {machine()}. Command: `make bench-handoff` (python -m benchmarks.handoff_latency "
         f"--rounds {args.rounds}). One agent with the console socket open; the citizen on the fake Bot API.",

@@ -196,3 +196,17 @@ async def test_console_security(gateway: Gateway, agents: tuple[ConsoleAgent, Co
     status, saved = await agent.post("/canned", {"title": "Salam", "text": "Selamat pagi, Bapak/Ibu."})
     assert status == 201
     assert saved in (await agent.get("/canned"))["canned"]
+
+
+async def test_a_queued_conversation_survives_a_gateway_restart(
+        citizen: TelegramCitizen, agents: tuple[ConsoleAgent, ConsoleAgent], gateway: Gateway) -> None:
+    agent, _ = agents
+    conversation = await ask_for_an_officer(citizen, agent)
+    await asyncio.to_thread(gateway.restart)
+    assert (await agent.post(f"/conversations/{conversation}/claim"))[0] == 200  # the session survived too
+    await citizen.replies(1)
+    await say(citizen, "masih di sana?")
+    await agent.wait_for_conversation(lambda c: c["id"] == conversation and "masih" in c["last_message"])
+    await asyncio.sleep(1.0)
+    assert len(citizen.sent_so_far()) == citizen.seen  # still with the agent, not the bot
+    await agent.post(f"/conversations/{conversation}/resolve")
