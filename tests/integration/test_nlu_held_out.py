@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.nlu_scores import load_examples, score
+from nlu.retraining.scores import load_examples, score
 from tests.paths import ROOT
 from tests.rasa_server import RasaServer
 

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from ruamel.yaml import YAML
 
-from benchmarks.nlu_scores import load_examples
+from nlu.retraining.scores import load_examples
 from dialogue.form_rules import FORMS, render
 from dialogue.form_rules import OUTPUT as FORM_RULES
 from tests.paths import ROOT
