@@ -1,0 +1,1 @@
+"""The maintainers' retraining loop: inbox, labels, merge, the mpp-nlu command."""
