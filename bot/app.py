@@ -26,6 +26,7 @@ from bot.store.database import gateway_database
 from bot.store.handoff import HandoffStore
 from bot.store.linking import ChannelLinks
 from bot.store.transcripts import TranscriptStore
+from bot.web_common import add_common_static
 
 log = logging.getLogger("bot")
 MAX_WEBHOOK_BYTES = 1024 * 1024
@@ -83,6 +84,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(resources)
     web_channel = WebChannel(store, pipeline.accept)
     web_channel.add_routes(app)
+    add_common_static(app)  # what the chat and the console pages share: /static/common/
     pipeline.register(Channel.WEB, web_channel)
     if settings.telegram.enabled:
         telegram = TelegramChannel(settings.telegram, store, pipeline.accept)

@@ -1,5 +1,6 @@
 /*
- * Web chat of the MPP Digital assistant: plain JavaScript, no framework, no build step.
+ * Web chat of the MPP Digital assistant: plain JavaScript, no framework, no build step. The websocket
+ * itself (reconnecting with backoff, the status line) is /static/common/reconnecting_socket.js, loaded first.
  *
  * Protocol (a websocket at /web/socket?session=<id> on the page's own host):
  *   client -> server  {"type":"message","id":"<client uuid>","text":"...","payload":"..."?}
@@ -30,11 +31,6 @@
   var URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/gi;
   var TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
 
-  var STATUS_TEXT = {
-    connecting: "Menghubungkan…",
-    connected: "Terhubung",
-    reconnecting: "Menghubungkan ulang…"
-  };
   var SENDER_LABEL = { bot: "Asisten", agent: "Petugas MPP", citizen: "Anda" };
   var PENDING_TEXT = "mengirim…";
 
@@ -129,17 +125,12 @@
   var session = "";
   var outbox = []; // [{id, text, payload?}] not yet acknowledged, in the order they were sent
   var shown = new Map(); // message id -> its <li>, so that a repeated id is ignored
-  var socket = null;
-  var openedAt = 0;
+  var link = null; // the websocket (reconnecting_socket.js)
   var flushed = false; // the outbox was sent on this connection (after the history)
-  var attempt = 0;
-  var everConnected = false;
-  var reconnectTimer = null;
   var historyTimer = null;
   var typingTimer = null;
 
   var list;
-  var statusLine;
   var typingLine;
   var form;
   var input;
@@ -405,11 +396,6 @@
     }
   }
 
-  function setStatus(state) {
-    statusLine.setAttribute("data-state", state);
-    statusLine.textContent = STATUS_TEXT[state];
-  }
-
   // What is shown: the conversation the server has, then what is still waiting to be sent.
   function renderConversation(messages) {
     list.textContent = "";
@@ -438,36 +424,22 @@
 
   // -- protocol ---------------------------------------------------------------------------------------------
 
-  function socketUrl() {
-    var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    return scheme + "//" + window.location.host + "/web/socket?session=" + encodeURIComponent(session);
-  }
-
-  function isOpen() {
-    return socket !== null && socket.readyState === WebSocket.OPEN;
-  }
-
   function transmit(item) {
-    if (!isOpen() || !flushed) {
+    if (!link.isOpen() || !flushed) {
       return false; // sent with the outbox after the next (re)connection
     }
     var frame = { type: "message", id: item.id, text: item.text };
     if (item.payload !== undefined) {
       frame.payload = item.payload;
     }
-    try {
-      socket.send(JSON.stringify(frame));
-      return true;
-    } catch (ignored) {
-      return false;
-    }
+    return link.send(JSON.stringify(frame));
   }
 
   // Send every unacknowledged message again, in order (after the history has been shown).
   function flush() {
     clearTimeout(historyTimer);
     historyTimer = null;
-    if (!isOpen() || flushed) {
+    if (!link.isOpen() || flushed) {
       return;
     }
     flushed = true;
@@ -535,76 +507,17 @@
     }
   }
 
-  function scheduleReconnect() {
-    if (reconnectTimer !== null) {
-      return;
-    }
-    var delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * Math.pow(2, attempt));
-    attempt = Math.min(attempt + 1, 10);
-    reconnectTimer = setTimeout(function () {
-      reconnectTimer = null;
-      connect();
-    }, delay);
-  }
-
-  function connect() {
-    if (reconnectTimer !== null) {
-      clearTimeout(reconnectTimer);
-      reconnectTimer = null;
-    }
-    if (socket !== null) {
-      return;
-    }
-    var ws;
-    try {
-      ws = new WebSocket(socketUrl());
-    } catch (ignored) {
-      setStatus("reconnecting");
-      scheduleReconnect();
-      return;
-    }
-    socket = ws;
+  // The page's hooks on the shared websocket: the outbox goes once the history is shown (or after a while).
+  function onOpen() {
     flushed = false;
-    ws.onopen = function () {
-      if (socket !== ws) {
-        return;
-      }
-      openedAt = Date.now();
-      everConnected = true;
-      setStatus("connected");
-      historyTimer = setTimeout(flush, HISTORY_WAIT_MS);
-    };
-    ws.onmessage = function (event) {
-      if (socket === ws && typeof event.data === "string") {
-        handle(event.data);
-      }
-    };
-    ws.onclose = function () {
-      if (socket !== ws) {
-        return;
-      }
-      if (openedAt && Date.now() - openedAt >= STABLE_CONNECTION_MS) {
-        attempt = 0;
-      }
-      socket = null;
-      openedAt = 0;
-      flushed = false;
-      clearTimeout(historyTimer);
-      historyTimer = null;
-      hideTyping();
-      setStatus("reconnecting");
-      scheduleReconnect();
-    };
-    ws.onerror = function () {
-      /* a close event follows */
-    };
+    historyTimer = setTimeout(flush, HISTORY_WAIT_MS);
   }
 
-  function reconnectNow() {
-    if (socket === null) {
-      attempt = 0;
-      connect();
-    }
+  function onClose() {
+    flushed = false;
+    clearTimeout(historyTimer);
+    historyTimer = null;
+    hideTyping();
   }
 
   // -- the citizen --------------------------------------------------------------------------------------------
@@ -643,7 +556,7 @@
 
   function start() {
     list = document.getElementById("messages");
-    statusLine = document.getElementById("chat-status");
+    var statusLine = document.getElementById("chat-status");
     typingLine = document.getElementById("chat-typing");
     form = document.getElementById("composer");
     input = document.getElementById("chat-input");
@@ -667,15 +580,22 @@
       }
     });
     input.addEventListener("input", autoGrow);
-    window.addEventListener("online", reconnectNow);
-    document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "visible") {
-        reconnectNow();
-      }
-    });
 
-    setStatus(everConnected ? "reconnecting" : "connecting");
-    connect();
+    // Reconnects with backoff, and at once when the network is back or the tab is shown again.
+    link = window.MppReconnectingSocket({
+      url: function () {
+        return window.MppReconnectingSocket.pageUrl("/web/socket?session=" + encodeURIComponent(session));
+      },
+      status: statusLine,
+      backoffMinMs: BACKOFF_MIN_MS,
+      backoffMaxMs: BACKOFF_MAX_MS,
+      stableMs: STABLE_CONNECTION_MS,
+      onOpen: onOpen,
+      onMessage: handle,
+      onClose: onClose
+    });
+    link.setStatus("connecting");
+    link.connect();
   }
 
   if (document.readyState === "loading") {

@@ -1,5 +1,6 @@
 /*
  * Agent console of the MPP Digital assistant: plain JavaScript, no framework, no build step.
+ * The websocket (reconnecting with backoff, the status line) is /static/common/reconnecting_socket.js, loaded first.
  * The contract with the gateway is docs/console-api.md.
  *
  *   GET  /console/api/me                     who is logged in, and the CSRF token for every non-GET call
@@ -44,7 +45,6 @@
     read: "Dibaca",
     failed: "Gagal terkirim"
   };
-  var CONNECTION_TEXT = { connecting: "Menghubungkan…", connected: "Terhubung", reconnecting: "Menghubungkan ulang…" };
   var ERROR_TEXT = {
     network: "Tidak dapat menghubungi server. Periksa koneksi lalu coba lagi.",
     csrf: "Token keamanan tidak berlaku. Muat ulang halaman lalu coba lagi.",
@@ -81,11 +81,7 @@
   var busy = new Set(); // actions in flight, e.g. "claim:12"
   var leaving = false; // logging out or sent to the login form: nothing else navigates
 
-  var socket = null;
-  var openedAt = 0;
-  var attempt = 0;
-  var everConnected = false;
-  var reconnectTimer = null;
+  var link = null; // the websocket (reconnecting_socket.js)
   var refreshTimer = null;
   var pendingRefresh = { list: false, detail: false, agents: false };
   var listSeq = 0;
@@ -1058,13 +1054,7 @@
     }
     leaving = true; // from now on a 401 (the session is gone) must not send to "session expired"
     el.logout.disabled = true;
-    if (socket !== null) {
-      var ws = socket;
-      socket = null; // its close event is ignored: no reconnecting
-      ws.close();
-    }
-    clearTimeout(reconnectTimer);
-    reconnectTimer = null;
+    link.close(); // its close event is ignored: no reconnecting
     var done = function () {
       window.location.assign(LOGIN_URL + "?logout=1");
     };
@@ -1328,16 +1318,6 @@
 
   // -- the websocket ---------------------------------------------------------------------------------------------
 
-  function setConnection(state) {
-    el.status.setAttribute("data-state", state);
-    el.status.textContent = CONNECTION_TEXT[state];
-  }
-
-  function socketUrl() {
-    var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    return scheme + "//" + window.location.host + "/console/socket";
-  }
-
   function onFrame(data) {
     var frame;
     try {
@@ -1405,80 +1385,27 @@
     }
   }
 
-  function scheduleReconnect() {
-    if (reconnectTimer !== null || leaving) {
-      return;
-    }
-    var delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * Math.pow(2, attempt));
-    delay = Math.round(delay * (0.8 + Math.random() * 0.4)); // many consoles must not reconnect in step
-    attempt = Math.min(attempt + 1, 10);
-    reconnectTimer = setTimeout(function () {
-      reconnectTimer = null;
-      // The session may have run out meanwhile: /me answers 401 then, and the page goes to the login form.
-      loadMe().then(connect, function () {
-        setConnection("reconnecting");
-        scheduleReconnect();
-      });
-    }, delay);
-  }
-
-  function connect() {
-    if (reconnectTimer !== null) {
-      clearTimeout(reconnectTimer);
-      reconnectTimer = null;
-    }
-    if (socket !== null) {
-      return;
-    }
-    var ws;
-    try {
-      ws = new WebSocket(socketUrl());
-    } catch (ignored) {
-      setConnection("reconnecting");
-      scheduleReconnect();
-      return;
-    }
-    socket = ws;
-    ws.onopen = function () {
-      if (socket !== ws) {
-        return;
-      }
-      openedAt = Date.now();
-      everConnected = true;
-      refreshAll(); // whatever happened while disconnected (the "hello" frame refreshes too)
-      setConnection("connected");
-    };
-    ws.onmessage = function (event) {
-      if (socket === ws && typeof event.data === "string") {
-        onFrame(event.data);
-      }
-    };
-    ws.onclose = function () {
-      if (socket !== ws) {
-        return;
-      }
-      if (openedAt && Date.now() - openedAt >= STABLE_CONNECTION_MS) {
-        attempt = 0;
-      }
-      socket = null;
-      openedAt = 0;
-      setConnection("reconnecting");
-      scheduleReconnect();
-    };
-    ws.onerror = function () {
-      /* a close event follows */
-    };
-  }
-
-  function reconnectNow() {
-    if (socket === null) {
-      attempt = 0;
-      if (reconnectTimer !== null) {
-        clearTimeout(reconnectTimer);
-        reconnectTimer = null;
-      }
-      scheduleReconnect();
-    }
+  // Reconnects with jittered backoff; every attempt first checks the session: /me answers 401 once it has run
+  // out, and the page goes to the login form. Back online or shown again: an attempt after the shortest wait.
+  function openLink() {
+    return window.MppReconnectingSocket({
+      url: function () {
+        return window.MppReconnectingSocket.pageUrl("/console/socket");
+      },
+      status: el.status,
+      backoffMinMs: BACKOFF_MIN_MS,
+      backoffMaxMs: BACKOFF_MAX_MS,
+      jitter: 0.2, // many consoles must not reconnect in step
+      stableMs: STABLE_CONNECTION_MS,
+      onOpen: refreshAll, // whatever happened while disconnected (the "hello" frame refreshes too)
+      onMessage: onFrame,
+      beforeReconnect: loadMe,
+      canReconnect: function () {
+        return !leaving;
+      },
+      retryNowWaits: true,
+      onVisible: refreshAll
+    });
   }
 
   // -- start -----------------------------------------------------------------------------------------------------
@@ -1558,13 +1485,6 @@
     el.cannedCancel.addEventListener("click", function () {
       editCanned(null);
     });
-    window.addEventListener("online", reconnectNow);
-    document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "visible") {
-        reconnectNow();
-        refreshAll();
-      }
-    });
   }
 
   function start() {
@@ -1595,10 +1515,11 @@
     csrf = meta ? str(meta.getAttribute("content")) : "";
 
     buildSections();
+    link = openLink();
     bind();
     renderCanned();
     renderDetail();
-    setConnection("connecting");
+    link.setStatus("connecting");
 
     setInterval(tick, 1000);
     var lastPeriodic = Date.now();
@@ -1607,12 +1528,12 @@
         return;
       }
       lastPeriodic = Date.now();
-      scheduleRefresh({ list: true, agents: true, detail: socket === null });
+      scheduleRefresh({ list: true, agents: true, detail: !link.hasSocket() });
     }, 1000);
 
     loadMe().then(function () {
       var wanted = /^#percakapan-(.+)$/.exec(window.location.hash);
-      connect();
+      link.connect();
       var calls = [loadList(), loadAgents(), loadCanned()];
       if (wanted) {
         calls.push(select(decodeURIComponent(wanted[1]), false));
@@ -1620,9 +1541,9 @@
       return Promise.all(calls);
     }).catch(function (error) {
       reportError(error);
-      if (socket === null && reconnectTimer === null) {
-        setConnection("reconnecting");
-        scheduleReconnect();
+      if (!link.hasSocket() && !link.reconnectScheduled()) {
+        link.setStatus("reconnecting");
+        link.scheduleReconnect();
       }
     });
   }
