@@ -26,9 +26,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from benchmarks import rest_turns
-from nlu.retraining.scores import Scores, load_examples, out_of_scope_recall, read_xsid_test, score
 from benchmarks.process_stats import rss_mb
 from benchmarks.tables import table
+from nlu.retraining.scores import Scores, load_examples, out_of_scope_recall, read_xsid_test, score
 from tests.action_server import ActionServer
 from tests.backoffice import BackOffice
 from tests.paths import ROOT

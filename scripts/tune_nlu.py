@@ -15,10 +15,10 @@ import numpy as np
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.model_selection import StratifiedKFold
 
-from nlu.retraining.scores import OUT_OF_SCOPE, load_examples
 from benchmarks.tables import table
 from nlu.chat_normalisation import ChatNormalisation, load_lexicon
 from nlu.intent_model import build_intent_model, compile_patterns, with_pattern_tokens
+from nlu.retraining.scores import OUT_OF_SCOPE, load_examples
 from tests.paths import ROOT
 
 
