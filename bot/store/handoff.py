@@ -79,8 +79,10 @@ def _citizen(display_name: str | None, channel: str, address: str) -> str:
 
 
 def _views(session: Session, condition: Any) -> list[ConversationView]:
+    # the latest message of the listed conversations only, not of every conversation ever
+    listed = select(Conversation.id).where(condition)
     latest = (select(Message.conversation_id, func.max(Message.id).label("last_id"))
-              .group_by(Message.conversation_id).subquery())
+              .where(Message.conversation_id.in_(listed)).group_by(Message.conversation_id).subquery())
     last = aliased(Message)
     rows = session.execute(
         select(Conversation, Contact.display_name, last, Agent.id, Agent.name)

@@ -18,12 +18,20 @@ def _represent_none(representer: RoundTripRepresenter, _data: None) -> Any:
     return representer.represent_scalar("tag:yaml.org,2002:null", "null")
 
 
+class _NullSpelledOut(RoundTripRepresenter):
+    """Writes None as ``null``. A subclass: ``add_representer`` on ruamel's own class would change
+    every YAML file the process writes (the form rules generator's, for one)."""
+
+
+_NullSpelledOut.add_representer(type(None), _represent_none)
+
+
 def _writer() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Representer = _NullSpelledOut
     yaml.default_flow_style = False
     yaml.allow_unicode = True
     yaml.width = 4096  # type: ignore[assignment]
-    yaml.representer.add_representer(type(None), _represent_none)
     return yaml
 
 
