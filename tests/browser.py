@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, WebSocketRoute, async_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,3 +37,27 @@ async def launch_chromium() -> AsyncIterator[Browser]:
             yield browser
         finally:
             await browser.close()
+
+
+class CuttableSockets:
+    """Routes a page's websockets through the test: ``cut()`` drops them and refuses new ones
+    (as if the gateway were unreachable) until ``restore()``; it holds across reloads."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.sockets: list[WebSocketRoute] = []
+
+    async def route(self, socket: WebSocketRoute) -> None:
+        if self.down:
+            await socket.close(code=1012, reason="test: gateway unreachable")
+            return
+        socket.connect_to_server()
+        self.sockets.append(socket)
+
+    async def cut(self) -> None:
+        self.down = True
+        for socket in self.sockets:
+            await socket.close(code=1012, reason="test: connection lost")
+
+    def restore(self) -> None:
+        self.down = False

@@ -26,9 +26,9 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Dialog, Locator, Page, Route, WebSocketRoute, expect
+from playwright.async_api import Browser, Dialog, Locator, Page, Route, expect
 
-from tests.browser import launch_chromium
+from tests.browser import CuttableSockets, launch_chromium
 from tests.channels.telegram_chat import TelegramCitizen, buttons_of, text_of
 from tests.fakes.in_thread import InThread
 from tests.fakes.telegram_api import FakeTelegramApi, TgUser, text_update
@@ -676,28 +676,18 @@ async def test_the_queue_shows_reasons_channels_waiting_times_and_overdue_conver
 
 async def test_the_page_reconnects_and_an_expired_session_goes_to_the_login_form(
         consoles: Callable[..., Awaitable[Console]], team: Team, gateway: Gateway) -> None:
-    down = False
-    sockets: list[WebSocketRoute] = []
-
-    async def route(socket: WebSocketRoute) -> None:
-        if down:
-            await socket.close(code=1012, reason="test: gateway unreachable")
-            return
-        socket.connect_to_server()
-        sockets.append(socket)
+    sockets = CuttableSockets()
 
     alfa = await consoles(team.alfa)
-    await alfa.page.route_web_socket("**/console/socket", route)
+    await alfa.page.route_web_socket("**/console/socket", sockets.route)
     await alfa.page.reload()
     status = alfa.page.get_by_test_id("console-status")
     await expect(status).to_have_text("Terhubung", timeout=LIVE_MS)
 
-    down = True
-    for socket in sockets:
-        await socket.close(code=1012, reason="test: connection lost")
+    await sockets.cut()
     await expect(status).to_have_text("Menghubungkan ulang…")
     await expect(status).to_have_attribute("data-state", "reconnecting")
-    down = False
+    sockets.restore()
     await expect(status).to_have_text("Terhubung", timeout=20_000)
 
     async def expired(route: Route) -> None:

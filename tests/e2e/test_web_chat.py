@@ -13,10 +13,10 @@ from typing import Protocol
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Dialog, Locator, Page, WebSocketRoute, expect
+from playwright.async_api import Browser, Dialog, Locator, Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser import launch_chromium
+from tests.browser import CuttableSockets, launch_chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 
@@ -201,24 +201,14 @@ async def test_messages_typed_while_disconnected_are_kept_and_sent_after_reconne
     phone: Page, gateway: Gateway
 ) -> None:
     """The page's websocket goes through a route the test can cut, even across a reload."""
-    down = False
-    sockets: list[WebSocketRoute] = []
+    sockets = CuttableSockets()
 
-    async def route(socket: WebSocketRoute) -> None:
-        if down:
-            await socket.close(code=1012, reason="test: gateway unreachable")
-            return
-        socket.connect_to_server()
-        sockets.append(socket)
-
-    await phone.route_web_socket("**/web/socket*", route)
+    await phone.route_web_socket("**/web/socket*", sockets.route)
     await open_chat(phone, gateway)
     before = await type_and_send(phone, "halo")
     await answer(phone, before, "Bapak/Ibu")
 
-    down = True
-    for socket in sockets:
-        await socket.close(code=1012, reason="test: connection lost")
+    await sockets.cut()
     status = phone.get_by_test_id("chat-status")
     await expect(status).to_have_text("Menghubungkan ulang…")
     before = await type_and_send(phone, "syarat akta kelahiran")
@@ -231,7 +221,7 @@ async def test_messages_typed_while_disconnected_are_kept_and_sent_after_reconne
     await phone.reload()  # still offline: the message is still shown, still waiting
     await expect(pending_messages(phone).locator(".bubble")).to_have_text(["syarat akta kelahiran"])
 
-    down = False
+    sockets.restore()
     await expect(status).to_have_text("Terhubung", timeout=RECONNECT_TIMEOUT_MS)
     await expect(pending_messages(phone)).to_have_count(0, timeout=RECONNECT_TIMEOUT_MS)
     await answer(phone, before, "akta")
