@@ -26,12 +26,14 @@ class Stack:
 
 
 @contextmanager
-def running_stack(work: Path, gateway_env: dict[str, str] | None = None) -> Iterator[Stack]:
-    """Start everything on fresh SQLite databases under ``work``; stop it all afterwards."""
+def running_stack(work: Path, gateway_env: dict[str, str] | None = None, model: Path | None = None
+                  ) -> Iterator[Stack]:
+    """Start everything on fresh SQLite databases under ``work`` (with ``model``, default the one for
+    the current data); stop it all afterwards."""
     work.mkdir(parents=True, exist_ok=True)
     for stale in work.glob("**/*.db"):
         stale.unlink()
-    model = trained_model()
+    model = model or trained_model()
     api = InThread(FakeTelegramApi(token=TELEGRAM_TOKEN))
     office = BackOffice(f"sqlite:///{work / 'backoffice.db'}", work / "backoffice").start()
     actions = ActionServer(office.url, work / "actions").start()

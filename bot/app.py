@@ -13,6 +13,7 @@ from bot.channels.whatsapp import WhatsAppChannel
 from bot.console.api import ConsoleApi
 from bot.console.auth import ConsoleAuth
 from bot.console.hub import ConsoleHub
+from bot.console.nlu_inbox import NluInboxApi
 from bot.handoff.hours import ServiceHours
 from bot.handoff.service import HandoffService
 from bot.messages import Channel
@@ -59,8 +60,9 @@ def create_app(settings: Settings) -> web.Application:
     handoff = HandoffService(handoff_store, store, rasa, pipeline.replies, ServiceHours.load(settings.office), hub,
                              pipeline.deliver)
     pipeline.handoff = handoff
-    ConsoleApi(ConsoleAuth(agents, settings.secure_cookies), agents, handoff_store, handoff, hub,
-               settings.queue_alert_s).add_routes(app)
+    auth = ConsoleAuth(agents, settings.secure_cookies)
+    ConsoleApi(auth, agents, handoff_store, handoff, hub, settings.queue_alert_s).add_routes(app)
+    NluInboxApi(auth, settings.database_url).add_routes(app)
 
     async def resources(_app: web.Application) -> AsyncIterator[None]:
         await rasa.start()

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from playwright.async_api import Browser, WebSocketRoute, async_playwright
+from playwright.async_api import Browser, Page, WebSocketRoute, async_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+DESKTOP = {"width": 1280, "height": 800}
 
 
 @asynccontextmanager
@@ -61,3 +62,18 @@ class CuttableSockets:
 
     def restore(self) -> None:
         self.down = False
+
+
+async def new_page(browser: Browser, viewport: dict[str, int] = DESKTOP) -> Page:
+    """A page in a context of its own (its own cookies), in Indonesian and Jakarta time."""
+    context = await browser.new_context(viewport={"width": viewport["width"], "height": viewport["height"]},
+                                        locale="id-ID", timezone_id="Asia/Jakarta")
+    return await context.new_page()
+
+
+async def log_in(page: Page, base_url: str, username: str, password: str) -> None:
+    """Submit the console's login form (where it leads is for the caller to check)."""
+    await page.goto(f"{base_url}/console/login")
+    await page.get_by_test_id("login-username").fill(username)
+    await page.get_by_test_id("login-password").fill(password)
+    await page.get_by_test_id("login-submit").click()

@@ -9,14 +9,12 @@ import time
 from pathlib import Path
 
 from nlu.retraining.evaluation import Comparison, write_report
+from nlu.retraining.paths import HELD_OUT, MODELS_DIR, REPORTS_DIR
 from nlu.retraining.prediction import predict_intents
 from nlu.retraining.promotion import Gate, ModelRegistry, Verdict, judge, promote, rollback
 from nlu.retraining.scores import load_examples
-from nlu.retraining.training import ROOT, TrainingData, TrainingFailed, train_candidate, validate
+from nlu.retraining.training import TrainingData, TrainingFailed, train_candidate, validate
 
-MODELS = ROOT / "models"
-HELD_OUT = ROOT / "tests" / "nlu" / "test_nlu.yml"
-REPORTS = ROOT / "var" / "nlu-reports"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 
 
@@ -35,7 +33,7 @@ def run_validate(_args: argparse.Namespace) -> int:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    registry = ModelRegistry(MODELS)
+    registry = ModelRegistry(MODELS_DIR)
     try:
         validate(TrainingData())
         _say("training a candidate model (a few minutes) ...")
@@ -50,10 +48,10 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> tuple[Comparison, Verdict]:
-    current = args.current or ModelRegistry(MODELS).current()
+    current = args.current or ModelRegistry(MODELS_DIR).current()
     if current is None:
         raise SystemExit("no current model: train one (make train) or pass --current")
-    examples = load_examples([args.test])
+    examples = load_examples(args.test or [HELD_OUT])
     texts = [text for text, _ in examples]
     _say(f"predicting {len(texts)} held-out examples with {current.name} and {args.candidate.name} ...")
     comparison = Comparison(examples, predict_intents(current, texts), predict_intents(args.candidate, texts))
@@ -63,7 +61,7 @@ def _compare(args: argparse.Namespace) -> tuple[Comparison, Verdict]:
 
 
 def _report(args: argparse.Namespace, comparison: Comparison, verdict: Verdict) -> None:
-    out = args.out or REPORTS / time.strftime("%Y%m%d-%H%M%S")
+    out = args.out or REPORTS_DIR / time.strftime("%Y%m%d-%H%M%S")
     path = write_report(comparison, out, args.format, str(verdict))
     now, then = comparison.current_scores, comparison.candidate_scores
     _say(f"accuracy {now.accuracy:.3f} -> {then.accuracy:.3f}, macro-F1 {now.macro_f1:.3f} -> {then.macro_f1:.3f}, "
@@ -84,14 +82,14 @@ def run_promote(args: argparse.Namespace) -> int:
     if not verdict.passed:
         _say("not promoted: the candidate does not pass the gate")
         return 1
-    asyncio.run(promote(ModelRegistry(MODELS), args.candidate, None if args.no_reload else args.rasa_url))
+    asyncio.run(promote(ModelRegistry(MODELS_DIR), args.candidate, None if args.no_reload else args.rasa_url))
     _say(f"promoted {args.candidate.name}" + ("" if args.no_reload else f" and loaded into {args.rasa_url}"))
     return 0
 
 
 def run_rollback(args: argparse.Namespace) -> int:
     try:
-        previous = asyncio.run(rollback(ModelRegistry(MODELS), None if args.no_reload else args.rasa_url))
+        previous = asyncio.run(rollback(ModelRegistry(MODELS_DIR), None if args.no_reload else args.rasa_url))
     except RuntimeError as problem:
         _say(str(problem))
         return 1
@@ -102,7 +100,8 @@ def run_rollback(args: argparse.Namespace) -> int:
 def _gate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--candidate", type=Path, required=True, help="the candidate model (.tar.gz)")
     parser.add_argument("--current", type=Path, help="compare with this model (default: the live one)")
-    parser.add_argument("--test", type=Path, default=HELD_OUT, help="held-out test set (Rasa NLU YAML)")
+    parser.add_argument("--test", type=Path, action="append",
+                        help="held-out test set (Rasa NLU YAML); repeat to add sets (default tests/nlu/test_nlu.yml)")
     parser.add_argument("--format", choices=("md", "html"), default="md")
     parser.add_argument("--out", type=Path, help="report folder (default var/nlu-reports/<time>)")
     parser.add_argument("--tolerance", type=float, default=0.0, help="allowed drop of accuracy and macro-F1")
@@ -118,7 +117,7 @@ def _server_arguments(parser: argparse.ArgumentParser) -> None:
 def add_model_commands(subcommands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     subcommands.add_parser("validate", help="rasa data validate --fail-on-warnings").set_defaults(handler=run_validate)
     train = subcommands.add_parser("train", help="validate, then train a candidate model")
-    train.add_argument("--out", type=Path, default=MODELS / "candidates")
+    train.add_argument("--out", type=Path, default=MODELS_DIR / "candidates")
     train.add_argument("--finetune", action="store_true", help="continue the live model (no new intents)")
     train.set_defaults(handler=run_train)
     evaluate = subcommands.add_parser("evaluate", help="candidate vs live model on the held-out set")

@@ -9,7 +9,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from nlu.retraining.paths import PROJECT
+from storage.paths import ROOT
+
 RASA = str(Path(sys.executable).with_name("rasa"))
 
 
@@ -17,7 +19,7 @@ RASA = str(Path(sys.executable).with_name("rasa"))
 class TrainingData:
     """Where the project's training data and configuration live (a copy in tests)."""
 
-    root: Path = ROOT
+    root: Path = PROJECT
 
     def command(self, *args: str) -> list[str]:
         return [RASA, *args, "--config", str(self.root / "config.yml"), "--domain", str(self.root / "domain"),
@@ -28,8 +30,10 @@ class TrainingFailed(RuntimeError):
     """Rasa refused the data or could not train; the message has its last output lines."""
 
 
-def _run(command: list[str], cwd: Path) -> str:
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
+def _run(command: list[str]) -> str:
+    """Run Rasa from the code checkout: config.yml names our components (``nlu.…``) and the slang
+    lexicon relative to it, whichever project copy the data comes from."""
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
     output = (done.stdout + done.stderr).strip()
     if done.returncode != 0:
@@ -40,7 +44,7 @@ def _run(command: list[str], cwd: Path) -> str:
 
 def validate(data: TrainingData) -> str:
     """``rasa data validate --fail-on-warnings``: a new intent without a response or rule is caught here."""
-    return _run([*data.command("data", "validate"), "--fail-on-warnings"], data.root)
+    return _run([*data.command("data", "validate"), "--fail-on-warnings"])
 
 
 def train_candidate(data: TrainingData, out_dir: Path, finetune_from: Path | None = None) -> Path:
@@ -55,7 +59,7 @@ def train_candidate(data: TrainingData, out_dir: Path, finetune_from: Path | Non
     command = [*data.command("train"), "--out", str(out_dir), "--fixed-model-name", name, "--quiet"]
     if finetune_from is not None:
         command += ["--finetune", str(finetune_from)]
-    _run(command, data.root)
+    _run(command)
     model = out_dir / f"{name}.tar.gz"
     if not model.exists():
         raise TrainingFailed(f"rasa train reported success but {model} is missing")

@@ -28,7 +28,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Dialog, Locator, Page, Route, expect
 
-from tests.browser import CuttableSockets, launch_chromium
+from tests.browser import DESKTOP, CuttableSockets, launch_chromium, log_in, new_page
 from tests.channels.telegram_chat import TelegramCitizen, buttons_of, text_of
 from tests.fakes.in_thread import InThread
 from tests.fakes.telegram_api import FakeTelegramApi, TgUser, text_update
@@ -36,7 +36,6 @@ from tests.gateway_server import Gateway
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 
-DESKTOP = {"width": 1280, "height": 800}
 SMALL_DESKTOP = {"width": 1024, "height": 768}
 PASSWORD = "kata-sandi-konsol-uji-1"
 LIVE_MS = 10_000  # a websocket frame and the refetch it causes
@@ -147,24 +146,11 @@ def citizen_factory(gateway: Gateway, telegram_api: InThread[FakeTelegramApi]) -
     return lambda: Citizen(TelegramCitizen(gateway, telegram_api))
 
 
-async def new_page(browser: Browser, viewport: dict[str, int] = DESKTOP) -> Page:
-    context = await browser.new_context(viewport={"width": viewport["width"], "height": viewport["height"]},
-                                        locale="id-ID", timezone_id="Asia/Jakarta")
-    return await context.new_page()
-
-
-async def log_in(page: Page, gateway: Gateway, username: str, password: str) -> None:
-    await page.goto(f"{gateway.url}/console/login")
-    await page.get_by_test_id("login-username").fill(username)
-    await page.get_by_test_id("login-password").fill(password)
-    await page.get_by_test_id("login-submit").click()
-
-
 async def open_console(browser: Browser, gateway: Gateway, agent: Agent, viewport: dict[str, int] = DESKTOP
                        ) -> Console:
     """Log in through the form; returns once the console is connected and its list loaded."""
     page = await new_page(browser, viewport)
-    await log_in(page, gateway, agent.username, PASSWORD)
+    await log_in(page, gateway.url, agent.username, PASSWORD)
     await expect(page).to_have_url(f"{gateway.url}/console")
     await expect(page.get_by_test_id("console-status")).to_have_text("Terhubung", timeout=LIVE_MS)
     await expect(page.get_by_test_id("queue")).to_have_attribute("aria-busy", "false")
@@ -405,10 +391,10 @@ async def test_a_wrong_password_is_refused_and_repeated_failures_lock_the_accoun
         await expect(page.get_by_label("Kata sandi")).to_be_visible()
         await expect(page.get_by_test_id("login-error")).to_be_hidden()
 
-        await log_in(page, gateway, team.alfa.username, "bukan-kata-sandinya")
+        await log_in(page, gateway.url, team.alfa.username, "bukan-kata-sandinya")
         await expect(page.get_by_test_id("login-error")).to_have_text(WRONG_LOGIN)
         await expect(page).to_have_url(re.compile(r"/console/login"))
-        await log_in(page, gateway, unique("tidakada"), "bukan-kata-sandinya")  # unknown user: the same answer
+        await log_in(page, gateway.url, unique("tidakada"), "bukan-kata-sandinya")  # unknown user: the same answer
         await expect(page.get_by_test_id("login-error")).to_have_text(WRONG_LOGIN)
 
         # Not logged in: the console sends to the login form, the API answers 401.
@@ -417,9 +403,9 @@ async def test_a_wrong_password_is_refused_and_repeated_failures_lock_the_accoun
         assert (await api(page, "GET", "/me", csrf=None))["status"] == 401
 
         for _ in range(5):
-            await log_in(page, gateway, team.lockout.username, "bukan-kata-sandinya")
+            await log_in(page, gateway.url, team.lockout.username, "bukan-kata-sandinya")
             await expect(page.get_by_test_id("login-error")).to_be_visible()
-        await log_in(page, gateway, team.lockout.username, PASSWORD)  # even the right password, for now
+        await log_in(page, gateway.url, team.lockout.username, PASSWORD)  # even the right password, for now
         await expect(page.get_by_test_id("login-error")).to_have_text(LOCKED_LOGIN)
         await expect(page).to_have_url(re.compile(r"/console/login"))
     finally:

@@ -1109,6 +1109,7 @@
 
   function renderAgents() {
     el.agentsPanel.hidden = !isSupervisor();
+    el.nluLink.hidden = !isSupervisor();
     if (!isSupervisor()) {
       return;
     }
@@ -1497,9 +1498,9 @@
       transferSend: "transfer-send", resolve: "resolve", transcript: "transcript", hint: "conversation-hint",
       replyForm: "reply-form", cannedSelect: "canned-select", replyInput: "reply-input", replySend: "reply-send",
       notesPanel: "notes-panel", notes: "notes", noteForm: "note-form", noteInput: "note-input",
-      noteSend: "note-send", agentsPanel: "agents-panel", agents: "agents", cannedEditor: "canned-editor",
-      cannedList: "canned-list", cannedForm: "canned-form", cannedFormTitle: "canned-form-title",
-      cannedTitle: "canned-title", cannedText: "canned-text", cannedSave: "canned-save",
+      noteSend: "note-send", agentsPanel: "agents-panel", agents: "agents", nluLink: "nlu-link",
+      cannedEditor: "canned-editor", cannedList: "canned-list", cannedForm: "canned-form",
+      cannedFormTitle: "canned-form-title", cannedTitle: "canned-title", cannedText: "canned-text", cannedSave: "canned-save",
       cannedCancel: "canned-cancel", announcer: "announcer"
     };
     var missing = false;
