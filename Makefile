@@ -33,7 +33,7 @@ tune: setup
 
 lint: setup
 	.venv/bin/ruff check .
-	.venv/bin/mypy nlu dialogue actions backend regions privacy storage bot scripts benchmarks tests
+	.venv/bin/mypy nlu dialogue actions backend regions privacy storage observability bot scripts benchmarks tests
 
 # maintainers: rebuild generated data from resources/ and ../shared
 lexicon: setup

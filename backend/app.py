@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from backend.responses import respond
 from backend.schemas import HealthOut
 from backend.settings import Settings
 from backend.state import CATALOGUE, DATABASE, SETTINGS, WILAYAH
+from observability.http_metrics import HttpMetrics, metrics_endpoint
 from regions.codes import load_region_codes
 from storage.database import Database
 
@@ -57,7 +59,10 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings) -> web.Application:
     """The back office: routes, error middleware, database opened on startup and closed on cleanup."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
+    registry = CollectorRegistry()
+    http_metrics = HttpMetrics(registry, "mpp_backoffice")
+    # metrics outermost: they count the status the error middleware rendered
+    app = web.Application(middlewares=[http_metrics.middleware, error_middleware], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[CATALOGUE] = Catalogue.load()
     app[WILAYAH] = load_region_codes()
@@ -65,4 +70,5 @@ def create_app(settings: Settings) -> web.Application:
     for module_routes in (routes, directory.routes, bookings.routes, applications.routes, residents.routes,
                           licences.routes, outreach.routes):
         app.add_routes(module_routes)
+    app.router.add_get("/metrics", metrics_endpoint(registry, settings.metrics_token))
     return app

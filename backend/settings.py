@@ -22,6 +22,7 @@ class Settings:
     port: int = 8000
     auto_migrate: bool = True
     directory_csv: Path = DEFAULT_DIRECTORY_CSV
+    metrics_token: str = ""  # BACKEND_METRICS_TOKEN: when set, /metrics needs "Authorization: Bearer <token>"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -33,4 +34,5 @@ class Settings:
             port=int(env.get("BACKEND_PORT") or 8000),
             auto_migrate=(env.get("BACKEND_AUTO_MIGRATE") or "true").strip().lower() in _TRUE,
             directory_csv=Path(env.get("BACKEND_DIRECTORY_CSV") or DEFAULT_DIRECTORY_CSV),
+            metrics_token=env.get("BACKEND_METRICS_TOKEN") or "",
         )

@@ -17,6 +17,7 @@ from bot.console.nlu_inbox import NluInboxApi
 from bot.handoff.hours import ServiceHours
 from bot.handoff.service import HandoffService
 from bot.messages import Channel
+from bot.metrics import GatewayMetrics
 from bot.pipeline import MessagePipeline
 from bot.rasa_client import RasaClient
 from bot.replies import Replies
@@ -28,6 +29,7 @@ from bot.store.handoff import HandoffStore
 from bot.store.linking import ChannelLinks
 from bot.store.transcripts import TranscriptStore
 from bot.web_common import add_common_static
+from observability.http_metrics import metrics_endpoint
 
 log = logging.getLogger("bot")
 MAX_WEBHOOK_BYTES = 1024 * 1024
@@ -45,20 +47,21 @@ async def _to_chat(_request: web.Request) -> web.Response:
 
 def create_app(settings: Settings) -> web.Application:
     """The gateway for ``settings``: the web chat always, Telegram and WhatsApp when configured."""
-    app = web.Application(client_max_size=MAX_WEBHOOK_BYTES)
+    metrics = GatewayMetrics()
+    app = web.Application(client_max_size=MAX_WEBHOOK_BYTES, middlewares=[metrics.http.middleware])
     app[SETTINGS] = settings
     database = gateway_database(settings.database_url)
     app[DATABASE] = database
     store = TranscriptStore(database)
     rasa = RasaClient(settings.rasa_url, timeout_s=settings.rasa_timeout_s)
     pipeline = MessagePipeline(store, ChannelLinks(database), rasa, Replies.load(),
-                               retry_max_delay_s=settings.retry_max_delay_s)
+                               retry_max_delay_s=settings.retry_max_delay_s, metrics=metrics)
     app[PIPELINE] = pipeline
     handoff_store = HandoffStore(database)
     agents = Agents(database)
     hub = ConsoleHub(settings.agent_grace_s, lambda agent_id: handoff.agent_gone(agent_id))
     handoff = HandoffService(handoff_store, store, rasa, pipeline.replies, ServiceHours.load(settings.office), hub,
-                             pipeline.deliver)
+                             pipeline.deliver, metrics)
     pipeline.handoff = handoff
     auth = ConsoleAuth(agents, settings.secure_cookies)
     ConsoleApi(auth, agents, handoff_store, handoff, hub, settings.queue_alert_s).add_routes(app)
@@ -101,5 +104,9 @@ def create_app(settings: Settings) -> web.Application:
         pipeline.register(Channel.WHATSAPP, whatsapp)
     app.cleanup_ctx.append(workers)  # last: workers start once every channel can deliver
     app.router.add_get("/healthz", _health)
+
+    async def queue_length() -> None:
+        metrics.queue_length.set(await handoff_store.queue_length())
+    app.router.add_get("/metrics", metrics_endpoint(metrics.registry, settings.metrics_token, queue_length))
     app.router.add_get("/", _to_chat)
     return app

@@ -17,6 +17,7 @@ from typing import Any
 from bot.channels.base import ChannelSender, DeliveryFailed, NotConnected
 from bot.handoff.service import HandoffService
 from bot.messages import BotMessage, Channel, InboundKind, InboundMessage
+from bot.metrics import GatewayMetrics
 from bot.ordering import OrderedWorkers
 from bot.rasa_client import RasaClient, RasaUnavailable, TurnResult
 from bot.replies import Replies
@@ -37,8 +38,10 @@ class MessagePipeline:
     """Stores, orders and answers citizen messages."""
 
     def __init__(self, store: TranscriptStore, links: ChannelLinks, rasa: RasaClient, replies: Replies,
-                 retry_max_delay_s: float = 30.0, first_retry_delay_s: float = 0.5) -> None:
+                 retry_max_delay_s: float = 30.0, first_retry_delay_s: float = 0.5,
+                 metrics: GatewayMetrics | None = None) -> None:
         self.store = store
+        self.metrics = metrics or GatewayMetrics()
         self.links = links
         self.rasa = rasa
         self.replies = replies
@@ -55,6 +58,7 @@ class MessagePipeline:
         """Store ``message`` and queue it; None when it was delivered before (nothing more happens)."""
         stored = await self.store.record_inbound(message)
         if stored is not None:
+            self.metrics.accepted(stored.id, message.channel.value)
             self.workers.submit(stored.conversation_id, stored)
         return stored
 
@@ -66,6 +70,12 @@ class MessagePipeline:
         return len(unfinished)
 
     async def _handle(self, stored: StoredInbound) -> None:
+        try:
+            await self._dispatch(stored)
+        finally:
+            self.metrics.answered(stored.id, stored.message.channel.value)
+
+    async def _dispatch(self, stored: StoredInbound) -> None:
         message = stored.message
         if self.handoff is not None and message.kind in CONVERSATIONAL:
             # read now, not when it arrived: an earlier message in the queue may have started a handoff
@@ -95,8 +105,10 @@ class MessagePipeline:
             await self.deliver(stored, BotMessage(self.replies.say("too_long", limit=str(MAX_CITIZEN_TEXT))))
         turn = await self._ask_rasa(stored, text)
         if turn is None:
+            self.metrics.error("rasa_failed")
             await self._finish(stored, "failed", [BotMessage(self.replies.say("rasa_failed"))], sender="system")
             return
+        self.metrics.understood(turn.intent)
         await self._finish(stored, "answered", turn.messages, intent=turn.intent, confidence=turn.confidence,
                            entities=turn.entities)
         if turn.paused and self.handoff is not None:
@@ -112,6 +124,7 @@ class MessagePipeline:
                                             metadata={"channel": stored.message.channel.value})
             except RasaUnavailable as problem:
                 log.warning("Rasa unavailable for message %d (attempt %d): %s", stored.id, attempt, problem)
+                self.metrics.error("rasa_unavailable")
                 await self.store.count_attempt(stored.id, str(problem))
                 errors += 0 if problem.transient else 1
                 if errors >= FAILED_ANSWERS_BEFORE_GIVING_UP:
@@ -166,9 +179,11 @@ class MessagePipeline:
             return  # stays pending; the web page collects it when it reconnects
         except DeliveryFailed as problem:
             log.error("delivery of message %d on %s failed: %s", message_id, channel.value, problem)
+            self.metrics.error("delivery_failed")
             await self.store.set_delivery(message_id, "failed", error=str(problem))
             return
         await self.store.set_delivery(message_id, "sent", external_id=external_id)
+        self.metrics.sent(channel.value)
 
 
 def rasa_text(message: InboundMessage) -> str:

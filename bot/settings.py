@@ -59,6 +59,7 @@ class Settings:
     queue_alert_s: float = 120.0
     agent_grace_s: float = 60.0
     secure_cookies: bool = False
+    metrics_token: str = ""  # GATEWAY_METRICS_TOKEN: when set, /metrics needs "Authorization: Bearer <token>"
     telegram: TelegramSettings = TelegramSettings()
     whatsapp: WhatsAppSettings = WhatsAppSettings()
 
@@ -78,6 +79,7 @@ class Settings:
             queue_alert_s=float(env.get("GATEWAY_QUEUE_ALERT_S") or 120.0),
             agent_grace_s=float(env.get("GATEWAY_AGENT_GRACE_S") or 60.0),
             secure_cookies=(env.get("GATEWAY_SECURE_COOKIES") or "false").strip().lower() in _TRUE,
+            metrics_token=env.get("GATEWAY_METRICS_TOKEN") or "",
             telegram=TelegramSettings(
                 token=env.get("TELEGRAM_BOT_TOKEN") or "",
                 mode=(env.get("TELEGRAM_MODE") or "polling").strip().lower(),

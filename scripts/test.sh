@@ -9,7 +9,7 @@ scripts/ensure_chromium.sh
 
 echo "== lint (ruff, mypy)"
 $bin/ruff check .
-$bin/mypy nlu dialogue actions backend regions privacy storage bot scripts benchmarks tests
+$bin/mypy nlu dialogue actions backend regions privacy storage observability bot scripts benchmarks tests
 
 echo "== training data (rasa data validate)"
 $bin/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings --quiet

@@ -19,10 +19,12 @@ from typing import Any
 from bot.console.hub import ConsoleHub
 from bot.handoff.hours import ServiceHours
 from bot.messages import BotMessage, Button
+from bot.metrics import GatewayMetrics
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import Replies
 from bot.store.agents import AgentInfo
 from bot.store.handoff import HandoffStore, Transition
+from bot.store.models import utc_now
 from bot.store.transcripts import StoredInbound, TranscriptStore
 
 log = logging.getLogger(__name__)
@@ -37,8 +39,9 @@ RASA_EVENT_ATTEMPTS = 6
 
 class HandoffService:
     def __init__(self, store: HandoffStore, transcripts: TranscriptStore, rasa: RasaClient, replies: Replies,
-                 hours: ServiceHours, hub: ConsoleHub, send: Send) -> None:
+                 hours: ServiceHours, hub: ConsoleHub, send: Send, metrics: GatewayMetrics | None = None) -> None:
         self.store = store
+        self.metrics = metrics or GatewayMetrics()
         self.transcripts = transcripts
         self.rasa = rasa
         self.replies = replies
@@ -54,6 +57,7 @@ class HandoffService:
         moved = await self.store.queue(stored.conversation_id, reason or "request_human")
         if not moved.changed:
             return
+        self.metrics.handoffs.labels(reason or "request_human").inc()
         await self.send(stored, BotMessage(await self._queue_text(stored.conversation_id)), "system", None)
         await self.queue_changed()
 
@@ -107,6 +111,8 @@ class HandoffService:
     async def claim(self, conversation_id: str, agent: AgentInfo) -> Transition:
         moved = await self.store.claim(conversation_id, agent)
         if moved.changed:
+            if moved.view is not None and moved.view.queued_at is not None:
+                self.metrics.handoff_wait.observe((utc_now() - moved.view.queued_at).total_seconds())
             await self._tell_citizen(conversation_id, self.replies.say("handoff_claimed", agent=agent.name))
             await self.queue_changed()
         return moved

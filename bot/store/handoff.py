@@ -243,6 +243,12 @@ class HandoffStore:
             return {int(agent_id): int(count) for agent_id, count in rows}
         return await self.database.run(work)
 
+    async def queue_length(self) -> int:
+        def work(session: Session) -> int:
+            return int(session.execute(select(func.count()).select_from(Conversation).where(
+                Conversation.status == "queued")).scalar_one())
+        return await self.database.run(work)
+
     async def assigned_agents(self) -> set[int]:
         return set(await self.active_counts())
 

@@ -18,6 +18,7 @@ from tests.channels.telegram_chat import TelegramCitizen, buttons_of, text_of
 from tests.fakes.in_thread import InThread
 from tests.fakes.telegram_api import FakeTelegramApi, TgUser, callback_update, text_update
 from tests.gateway_server import Gateway
+from tests.metrics_reader import grew, scrape, value
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 PASSWORD = "kata-sandi-rahasia-1"
@@ -210,3 +211,18 @@ async def test_a_queued_conversation_survives_a_gateway_restart(
     await asyncio.sleep(1.0)
     assert len(citizen.sent_so_far()) == citizen.seen  # still with the agent, not the bot
     await agent.post(f"/conversations/{conversation}/resolve")
+
+
+async def test_the_queue_and_its_waits_are_in_the_metrics(
+        gateway: Gateway, citizen: TelegramCitizen, agents: tuple[ConsoleAgent, ConsoleAgent]) -> None:
+    first, _ = agents
+    before = await scrape(gateway.url)
+    conversation = await ask_for_an_officer(citizen, first)
+    queued = await scrape(gateway.url)
+    assert grew(before, queued, "mpp_gateway_handoffs_total", reason="request_human") == 1
+    assert value(queued, "mpp_gateway_handoff_queue_length") >= 1
+    assert (await first.post(f"/conversations/{conversation}/claim"))[0] == 200
+    claimed = await scrape(gateway.url)
+    assert grew(queued, claimed, "mpp_gateway_handoff_wait_seconds_count") == 1
+    assert value(claimed, "mpp_gateway_handoff_queue_length") == value(queued, "mpp_gateway_handoff_queue_length") - 1
+    await first.post(f"/conversations/{conversation}/resolve")

@@ -176,8 +176,9 @@ def scores_of(output: str) -> Scores:
     found = SCORES.search(output)
     if not found:
         raise AssertionError(f"no scores in the output of mpp-nlu:\n{output}")
-    values = found.groups()
-    return Scores(*(float(value) for value in values[:4]), int(values[4]), int(values[5]))
+    accuracy_before, accuracy_after, f1_before, f1_after, right, wrong = found.groups()
+    return Scores(float(accuracy_before), float(accuracy_after), float(f1_before), float(f1_after), int(right),
+                  int(wrong))
 
 
 def evaluation_sets(project: Path, work: Path) -> list[str]:

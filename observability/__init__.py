@@ -1,0 +1,1 @@
+"""Prometheus metrics shared by the gateway and the back office."""
