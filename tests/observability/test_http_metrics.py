@@ -33,8 +33,10 @@ async def server() -> AsyncIterator[TestServer]:
     app = web.Application(middlewares=[metrics.middleware])
     app.router.add_get("/items/{number}", item)
     app.router.add_get("/metrics", metrics_endpoint(registry, TOKEN))
-    async with TestServer(app) as running:
-        yield running
+    running = TestServer(app)
+    await running.start_server()
+    yield running
+    await running.close()
 
 
 async def get(server: TestServer, path: str) -> int:
