@@ -20,6 +20,7 @@ from bot.messages import Channel
 from bot.metrics import GatewayMetrics
 from bot.pipeline import MessagePipeline
 from bot.rasa_client import RasaClient
+from bot.rate_limits import TokenBuckets, ip_limit_middleware
 from bot.replies import Replies
 from bot.settings import Settings
 from bot.state import DATABASE, PIPELINE, SETTINGS
@@ -48,14 +49,17 @@ async def _to_chat(_request: web.Request) -> web.Response:
 def create_app(settings: Settings) -> web.Application:
     """The gateway for ``settings``: the web chat always, Telegram and WhatsApp when configured."""
     metrics = GatewayMetrics()
-    app = web.Application(client_max_size=MAX_WEBHOOK_BYTES, middlewares=[metrics.http.middleware])
+    ip_limit = ip_limit_middleware(TokenBuckets(settings.ip_per_minute, settings.ip_burst), settings.trust_forwarded,
+                                   metrics.rate_limited.labels("ip").inc)
+    app = web.Application(client_max_size=MAX_WEBHOOK_BYTES, middlewares=[metrics.http.middleware, ip_limit])
     app[SETTINGS] = settings
     database = gateway_database(settings.database_url)
     app[DATABASE] = database
     store = TranscriptStore(database)
     rasa = RasaClient(settings.rasa_url, timeout_s=settings.rasa_timeout_s)
     pipeline = MessagePipeline(store, ChannelLinks(database), rasa, Replies.load(),
-                               retry_max_delay_s=settings.retry_max_delay_s, metrics=metrics)
+                               retry_max_delay_s=settings.retry_max_delay_s, metrics=metrics,
+                               chat_limits=TokenBuckets(settings.chat_per_minute, settings.chat_burst))
     app[PIPELINE] = pipeline
     handoff_store = HandoffStore(database)
     agents = Agents(database)

@@ -20,6 +20,7 @@ from bot.messages import BotMessage, Channel, InboundKind, InboundMessage
 from bot.metrics import GatewayMetrics
 from bot.ordering import OrderedWorkers
 from bot.rasa_client import RasaClient, RasaUnavailable, TurnResult
+from bot.rate_limits import TokenBuckets
 from bot.replies import Replies
 from bot.store.linking import ChannelLinks
 from bot.store.transcripts import StoredInbound, TranscriptStore
@@ -39,9 +40,11 @@ class MessagePipeline:
 
     def __init__(self, store: TranscriptStore, links: ChannelLinks, rasa: RasaClient, replies: Replies,
                  retry_max_delay_s: float = 30.0, first_retry_delay_s: float = 0.5,
-                 metrics: GatewayMetrics | None = None) -> None:
+                 metrics: GatewayMetrics | None = None, chat_limits: TokenBuckets | None = None) -> None:
         self.store = store
         self.metrics = metrics or GatewayMetrics()
+        self.chat_limits = chat_limits or TokenBuckets(0, 0)  # default: no limit
+        self._over_limit: dict[int, bool] = {}  # message id -> tell the citizen (first of a streak)
         self.links = links
         self.rasa = rasa
         self.replies = replies
@@ -59,6 +62,10 @@ class MessagePipeline:
         stored = await self.store.record_inbound(message)
         if stored is not None:
             self.metrics.accepted(stored.id, message.channel.value)
+            decision = self.chat_limits.check(f"{message.channel.value}:{message.address}")
+            if not decision.allowed:
+                self.metrics.rate_limited.labels("chat").inc()
+                self._over_limit[stored.id] = decision.tell
             self.workers.submit(stored.conversation_id, stored)
         return stored
 
@@ -77,6 +84,12 @@ class MessagePipeline:
 
     async def _dispatch(self, stored: StoredInbound) -> None:
         message = stored.message
+        if stored.id in self._over_limit:
+            # kept in the transcript, not sent to Rasa; the citizen is told once per streak
+            tell = self._over_limit.pop(stored.id)
+            await self._finish(stored, "rate_limited", [BotMessage(self.replies.say("rate_limited"))] if tell else [],
+                               sender="system")
+            return
         if self.handoff is not None and message.kind in CONVERSATIONAL:
             # read now, not when it arrived: an earlier message in the queue may have started a handoff
             stored = replace(stored, status=await self.store.conversation_status(stored.conversation_id))

@@ -59,6 +59,11 @@ class Settings:
     queue_alert_s: float = 120.0
     agent_grace_s: float = 60.0
     secure_cookies: bool = False
+    chat_per_minute: float = 20.0  # GATEWAY_CHAT_PER_MINUTE / GATEWAY_CHAT_BURST: messages of one chat
+    chat_burst: int = 10
+    ip_per_minute: float = 600.0  # GATEWAY_IP_PER_MINUTE / GATEWAY_IP_BURST: web chat and console requests
+    ip_burst: int = 120
+    trust_forwarded: bool = False  # GATEWAY_TRUST_FORWARDED: behind our reverse proxy, read X-Forwarded-For
     metrics_token: str = ""  # GATEWAY_METRICS_TOKEN: when set, /metrics needs "Authorization: Bearer <token>"
     telegram: TelegramSettings = TelegramSettings()
     whatsapp: WhatsAppSettings = WhatsAppSettings()
@@ -79,6 +84,11 @@ class Settings:
             queue_alert_s=float(env.get("GATEWAY_QUEUE_ALERT_S") or 120.0),
             agent_grace_s=float(env.get("GATEWAY_AGENT_GRACE_S") or 60.0),
             secure_cookies=(env.get("GATEWAY_SECURE_COOKIES") or "false").strip().lower() in _TRUE,
+            chat_per_minute=float(env.get("GATEWAY_CHAT_PER_MINUTE") or 20.0),
+            chat_burst=int(env.get("GATEWAY_CHAT_BURST") or 10),
+            ip_per_minute=float(env.get("GATEWAY_IP_PER_MINUTE") or 600.0),
+            ip_burst=int(env.get("GATEWAY_IP_BURST") or 120),
+            trust_forwarded=(env.get("GATEWAY_TRUST_FORWARDED") or "false").strip().lower() in _TRUE,
             metrics_token=env.get("GATEWAY_METRICS_TOKEN") or "",
             telegram=TelegramSettings(
                 token=env.get("TELEGRAM_BOT_TOKEN") or "",

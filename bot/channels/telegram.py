@@ -127,6 +127,8 @@ class TelegramChannel:
         try:
             data = await request.json()
             update = Update.de_json(data, self.bot)
+        except web.HTTPRequestEntityTooLarge:
+            raise  # 413: over the gateway's body limit, refused before it is read whole
         except Exception:  # not JSON, or not an Update: never a 500 to Telegram
             return web.json_response({"error": "not a Telegram update"}, status=400)
         if update is None:
