@@ -38,6 +38,7 @@ class RasaServer:
     workdir: Path
     endpoints: str | None = None
     action_url: str | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -62,7 +63,7 @@ class RasaServer:
              "--port", str(self.port), "--credentials", str(ROOT / "credentials.yml"),
              "--endpoints", str(endpoints)],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", **self.extra_env},
         )
         wait_until_answering(self.process, f"{self.url}/status", "rasa", self.workdir / "rasa.log", STARTUP_TIMEOUT_S)
         return self

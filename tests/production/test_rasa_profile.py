@@ -1,0 +1,167 @@
+"""Rasa with the production endpoints (deploy/rasa/endpoints.yml) on the real servers: two Rasa
+servers sharing the PostgreSQL tracker store and the Redis lock store, events on RabbitMQ."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import aiohttp
+import psycopg2
+import pytest
+import redis
+
+from tests.action_server import ActionServer
+from tests.backoffice import postgres_url
+from tests.paths import ROOT
+from tests.production.services import RABBITMQ, RABBITMQ_PASSWORD, RABBITMQ_USER, REDIS, require, unique_name
+from tests.rasa_server import RasaServer
+
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
+PRODUCTION_ENDPOINTS = ROOT / "deploy" / "rasa" / "endpoints.yml"
+
+
+@dataclass
+class ProductionRasa:
+    servers: tuple[RasaServer, RasaServer]
+    database_url: str
+    key_prefix: str
+    queue: str
+
+
+def production_env(database_url: str, key_prefix: str, queue: str, action_url: str) -> dict[str, str]:
+    """The variables deploy/rasa/endpoints.yml reads, pointing at this machine's servers."""
+    database = database_url.rsplit("/", 1)[1]
+    return {"TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": "5432", "TRACKER_DB_NAME": database,
+            "TRACKER_DB_USER": "postgres", "TRACKER_DB_PASSWORD": "",
+            "REDIS_HOST": REDIS[0], "REDIS_PORT": str(REDIS[1]), "REDIS_DB": "1", "REDIS_PASSWORD": "",
+            "REDIS_KEY_PREFIX": key_prefix,
+            "RABBITMQ_HOST": RABBITMQ[0], "RABBITMQ_PORT": str(RABBITMQ[1]), "RABBITMQ_USER": RABBITMQ_USER,
+            "RABBITMQ_PASSWORD": RABBITMQ_PASSWORD, "RABBITMQ_QUEUE": queue, "ACTION_ENDPOINT_URL": action_url}
+
+
+@pytest.fixture(scope="module")
+def production(model: Path, action_server: ActionServer, tmp_path_factory: pytest.TempPathFactory
+               ) -> Iterator[ProductionRasa]:
+    require("Redis", REDIS)
+    require("RabbitMQ", RABBITMQ)
+    with postgres_url() as database_url:
+        env = production_env(database_url, unique_name("mpptest"), unique_name("rasa_events_"),
+                             action_server.webhook)
+        endpoints = PRODUCTION_ENDPOINTS.read_text(encoding="utf-8")
+        first = RasaServer(model, tmp_path_factory.mktemp("rasa_a"), endpoints=endpoints, extra_env=env).start()
+        try:
+            second = RasaServer(model, tmp_path_factory.mktemp("rasa_b"), endpoints=endpoints, extra_env=env).start()
+        except BaseException:
+            first.stop()
+            raise
+        try:
+            yield ProductionRasa((first, second), database_url, env["REDIS_KEY_PREFIX"], env["RABBITMQ_QUEUE"])
+        finally:
+            first.stop()
+            second.stop()
+
+
+def stored_events(database_url: str, sender: str) -> list[dict[str, Any]]:
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        return [json.loads(data) for (data,) in cursor.fetchall()]
+
+
+async def published_events(queue: str, sender: str, wanted: int, timeout: float = 20.0) -> list[dict[str, Any]]:
+    """Events of ``sender`` read from the RabbitMQ queue Rasa publishes to."""
+    connection = await aio_pika.connect_robust(f"amqp://{RABBITMQ_USER}:{RABBITMQ_PASSWORD}@{RABBITMQ[0]}:{RABBITMQ[1]}/")
+    found: list[dict[str, Any]] = []
+    async with connection:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue, durable=True)
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(found) < wanted and asyncio.get_running_loop().time() < deadline:
+            message = await declared.get(fail=False)
+            if message is None:
+                await asyncio.sleep(0.2)
+                continue
+            await message.ack()
+            event = json.loads(message.body)
+            if event.get("sender_id") == sender:
+                found.append(event)
+    return found
+
+
+class RedisKeysSeen:
+    """The keys Rasa touches in Redis while the block runs (Redis MONITOR)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self._client = redis.Redis(host=REDIS[0], port=REDIS[1])
+        self._monitor = self._client.monitor()
+        self._monitor.__enter__()
+        self._thread = threading.Thread(target=self._listen, daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        try:
+            for command in self._monitor.listen():
+                parts = str(command.get("command", "")).split()
+                if len(parts) > 1:
+                    self.keys.append(parts[1])
+        except Exception:  # the monitor connection is closed by stop()
+            return
+
+    def stop(self) -> list[str]:
+        self._monitor.connection.disconnect()
+        self._thread.join(timeout=5)
+        return self.keys
+
+
+async def say(server: RasaServer, sender: str, text: str, http: aiohttp.ClientSession) -> list[dict[str, Any]]:
+    async with http.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as answer:
+        assert answer.status == 200, await answer.text()
+        return list(await answer.json())
+
+
+async def test_a_conversation_is_stored_in_postgresql_locked_in_redis_and_published(production: ProductionRasa
+                                                                                     ) -> None:
+    sender = unique_name("citizen")
+    seen = RedisKeysSeen()
+    try:
+        async with aiohttp.ClientSession() as http:
+            answer = await say(production.servers[0], sender, "syarat bikin ktp baru", http)
+    finally:
+        keys = seen.stop()
+    assert answer and "KTP" in answer[0]["text"]
+    assert any(key.startswith(f"{production.key_prefix}:lock:") and sender in key for key in keys), keys
+    stored = stored_events(production.database_url, sender)
+    assert [event["text"] for event in stored if event["event"] == "user"] == ["syarat bikin ktp baru"]
+    assert any(event["event"] == "bot" for event in stored)
+    published = await published_events(production.queue, sender, len(stored))
+    assert [event["event"] for event in published] == [event["event"] for event in stored]
+
+
+async def test_two_servers_take_turns_on_one_conversation_without_losing_or_mixing_turns(
+        production: ProductionRasa) -> None:
+    sender = unique_name("citizen")
+    texts = [f"jam buka mpp hari ke {number}" for number in range(10)]
+    async with aiohttp.ClientSession() as http:
+        answers = await asyncio.gather(*(say(production.servers[number % 2], sender, text, http)
+                                         for number, text in enumerate(texts)))
+    assert all(answers), "every message got an answer"
+    # the tracker, read from either server, has each message once, each turn whole (never interleaved)
+    for server in production.servers:
+        async with aiohttp.ClientSession() as http, http.get(f"{server.url}/conversations/{sender}/tracker") as got:
+            events = (await got.json())["events"]
+        users = [event for event in events if event["event"] == "user"]
+        assert sorted(event["text"] for event in users) == sorted(texts)
+        # between two user messages the bot finished its turn: the last action before a user event is action_listen
+        last_action = None
+        for event in events:
+            if event["event"] == "action":
+                last_action = event["name"]
+            elif event["event"] == "user" and last_action is not None:
+                assert last_action == "action_listen", f"a turn was interrupted: {events}"
