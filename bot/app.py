@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -27,6 +28,7 @@ from bot.state import DATABASE, PIPELINE, SETTINGS
 from bot.store.agents import Agents
 from bot.store.database import gateway_database
 from bot.store.handoff import HandoffStore
+from bot.store.leases import ConversationLeases
 from bot.store.linking import ChannelLinks
 from bot.store.transcripts import TranscriptStore
 from bot.web_common import add_common_static
@@ -46,6 +48,18 @@ async def _to_chat(_request: web.Request) -> web.Response:
     raise web.HTTPFound("/chat")
 
 
+async def _sweep_forever(pipeline: MessagePipeline) -> None:
+    """Take over the unanswered messages of a worker that died (its leases ran out)."""
+    assert pipeline.leases is not None
+    while True:
+        await asyncio.sleep(pipeline.leases.ttl_s)
+        try:
+            if taken := await pipeline.sweep():
+                log.info("took over %d unanswered message(s) of another worker", taken)
+        except Exception:  # the database may be restarting: try again next time
+            log.exception("sweep for stranded conversations failed")
+
+
 def create_app(settings: Settings) -> web.Application:
     """The gateway for ``settings``: the web chat always, Telegram and WhatsApp when configured."""
     metrics = GatewayMetrics()
@@ -61,6 +75,8 @@ def create_app(settings: Settings) -> web.Application:
                                retry_max_delay_s=settings.retry_max_delay_s, metrics=metrics,
                                chat_limits=TokenBuckets(settings.chat_per_minute, settings.chat_burst))
     app[PIPELINE] = pipeline
+    if database.engine.dialect.name != "sqlite":  # a server database: other workers may share it
+        pipeline.leases = ConversationLeases(database)
     handoff_store = HandoffStore(database)
     agents = Agents(database)
     hub = ConsoleHub(settings.agent_grace_s, lambda agent_id: handoff.agent_gone(agent_id))
@@ -84,9 +100,12 @@ def create_app(settings: Settings) -> web.Application:
         if recovered:
             log.info("answering %d message(s) accepted before the last stop", recovered)
         await handoff.recover()
+        sweeping = asyncio.create_task(_sweep_forever(pipeline)) if pipeline.leases else None
         try:
             yield
         finally:
+            if sweeping is not None:
+                sweeping.cancel()
             await hub.close()
             await pipeline.workers.stop()
 

@@ -22,6 +22,7 @@ from bot.ordering import OrderedWorkers
 from bot.rasa_client import RasaClient, RasaUnavailable, TurnResult
 from bot.rate_limits import TokenBuckets
 from bot.replies import Replies
+from bot.store.leases import ConversationLeases
 from bot.store.linking import ChannelLinks
 from bot.store.transcripts import StoredInbound, TranscriptStore
 
@@ -45,6 +46,8 @@ class MessagePipeline:
         self.metrics = metrics or GatewayMetrics()
         self.chat_limits = chat_limits or TokenBuckets(0, 0)  # default: no limit
         self._over_limit: dict[int, bool] = {}  # message id -> tell the citizen (first of a streak)
+        # Several gateway workers on one database: conversations are handled under a lease.
+        self.leases: ConversationLeases | None = None
         self.links = links
         self.rasa = rasa
         self.replies = replies
@@ -76,7 +79,43 @@ class MessagePipeline:
             self.workers.submit(stored.conversation_id, stored)
         return len(unfinished)
 
+    async def sweep(self) -> int:
+        """Queue the conversations with unanswered messages that no live worker holds (one died);
+        returns how many messages they have."""
+        stranded = await self.store.unfinished_inbound(unleased=True)
+        for stored in stranded:
+            self.workers.submit(stored.conversation_id, stored)
+        return len(stranded)
+
     async def _handle(self, stored: StoredInbound) -> None:
+        if self.leases is None:
+            await self._handle_one(stored)
+        else:
+            await self._drain_leased(stored.conversation_id)
+
+    async def _drain_leased(self, conversation_id: str) -> None:
+        """Every unanswered message of the conversation, oldest first, while this worker holds it."""
+        assert self.leases is not None
+        handled: set[int] = set()
+        while await self.leases.acquire(conversation_id):
+            try:
+                async with self.leases.kept(conversation_id):
+                    while fresh := [pending for pending in await self.store.unfinished_inbound(conversation_id)
+                                    if pending.id not in handled]:
+                        for pending in fresh:
+                            handled.add(pending.id)
+                            try:
+                                await self._handle_one(pending)
+                            except Exception:  # one bad message must not stop the conversation's later ones
+                                log.exception("handling message %d failed", pending.id)
+            finally:
+                await self.leases.release(conversation_id)
+            # stored by another worker while we held the lease (its attempt to take it failed)?
+            if not [pending for pending in await self.store.unfinished_inbound(conversation_id)
+                    if pending.id not in handled]:
+                return
+
+    async def _handle_one(self, stored: StoredInbound) -> None:
         try:
             await self._dispatch(stored)
         finally:

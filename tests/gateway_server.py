@@ -30,12 +30,13 @@ class Gateway(ServerProcess):
     telegram_mode: str = "webhook"
     graph_api_url: str | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    shared_database_url: str | None = None  # several gateways on one (PostgreSQL) database
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
     def database_url(self) -> str:
-        return f"sqlite:///{self.workdir / 'gateway.db'}"
+        return self.shared_database_url or f"sqlite:///{self.workdir / 'gateway.db'}"
 
     @property
     def log(self) -> Path:

@@ -65,6 +65,10 @@ class Conversation(Base):
     resolved_at = Column(DateTime)
     created_at = Column(DateTime, nullable=False)
     last_message_at = Column(DateTime, nullable=False)
+    # With several gateway workers, the one handling this conversation's messages until lease_until
+    # (bot/store/leases.py); a worker that dies loses it when the time runs out.
+    lease_owner = Column(String(64))
+    lease_until = Column(DateTime)
 
 
 class Message(Base):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, select, update
+from sqlalchemy import String, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -269,13 +269,18 @@ class TranscriptStore:
             return _inbound_of(*row) if row else None
         return await self.database.run(work)
 
-    async def unfinished_inbound(self) -> list[StoredInbound]:
-        """Citizen messages accepted but not yet answered (after a restart), oldest first."""
+    async def unfinished_inbound(self, conversation_id: str | None = None,
+                                 unleased: bool = False) -> list[StoredInbound]:
+        """Citizen messages accepted but not yet answered, oldest first: all of them (after a
+        restart), one conversation's, or those of conversations no live worker holds."""
         def work(session: Session) -> list[StoredInbound]:
-            rows = session.execute(
-                select(Message, Conversation).join(Conversation, Conversation.id == Message.conversation_id)
-                .where(Message.direction == "in", Message.status == "received").order_by(Message.id)
-            ).all()
+            query = (select(Message, Conversation).join(Conversation, Conversation.id == Message.conversation_id)
+                     .where(Message.direction == "in", Message.status == "received"))
+            if conversation_id is not None:
+                query = query.where(Message.conversation_id == conversation_id)
+            if unleased:
+                query = query.where(or_(Conversation.lease_owner.is_(None), Conversation.lease_until < utc_now()))
+            rows = session.execute(query.order_by(Message.id)).all()
             return [_inbound_of(message, conversation) for message, conversation in rows]
         return await self.database.run(work)
 

@@ -6,11 +6,17 @@ a developer's machine and fails on CI (``CI=true``): CI must never pass by skipp
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
+from dataclasses import dataclass
+from typing import Any
 
+import psycopg2
 import pytest
+
+from tests.rasa_server import RasaServer
 
 REDIS = ("127.0.0.1", 6379)
 RABBITMQ = ("127.0.0.1", 5672)
@@ -35,3 +41,28 @@ def require(name: str, address: tuple[str, int]) -> None:
 def unique_name(prefix: str) -> str:
     """Letters and digits only (Rasa's Redis key_prefix accepts nothing else)."""
     return f"{prefix}{secrets.token_hex(4)}"
+
+
+@dataclass
+class ProductionRasa:
+    servers: tuple[RasaServer, RasaServer]
+    database_url: str
+    key_prefix: str
+    queue: str
+
+
+def production_env(database_url: str, key_prefix: str, queue: str, action_url: str) -> dict[str, str]:
+    """The variables deploy/rasa/endpoints.yml reads, pointing at this machine's servers."""
+    database = database_url.rsplit("/", 1)[1]
+    return {"TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": "5432", "TRACKER_DB_NAME": database,
+            "TRACKER_DB_USER": "postgres", "TRACKER_DB_PASSWORD": "",
+            "REDIS_HOST": REDIS[0], "REDIS_PORT": str(REDIS[1]), "REDIS_DB": "1", "REDIS_PASSWORD": "",
+            "REDIS_KEY_PREFIX": key_prefix,
+            "RABBITMQ_HOST": RABBITMQ[0], "RABBITMQ_PORT": str(RABBITMQ[1]), "RABBITMQ_USER": RABBITMQ_USER,
+            "RABBITMQ_PASSWORD": RABBITMQ_PASSWORD, "RABBITMQ_QUEUE": queue, "ACTION_ENDPOINT_URL": action_url}
+
+
+def stored_events(database_url: str, sender: str) -> list[dict[str, Any]]:
+    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
+        return [json.loads(data) for (data,) in cursor.fetchall()]

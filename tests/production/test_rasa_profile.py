@@ -6,72 +6,25 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import aio_pika
 import aiohttp
-import psycopg2
 import pytest
 import redis
 
-from tests.action_server import ActionServer
-from tests.backoffice import postgres_url
-from tests.paths import ROOT
-from tests.production.services import RABBITMQ, RABBITMQ_PASSWORD, RABBITMQ_USER, REDIS, require, unique_name
+from tests.production.services import (
+    RABBITMQ,
+    RABBITMQ_PASSWORD,
+    RABBITMQ_USER,
+    REDIS,
+    ProductionRasa,
+    stored_events,
+    unique_name,
+)
 from tests.rasa_server import RasaServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
-PRODUCTION_ENDPOINTS = ROOT / "deploy" / "rasa" / "endpoints.yml"
-
-
-@dataclass
-class ProductionRasa:
-    servers: tuple[RasaServer, RasaServer]
-    database_url: str
-    key_prefix: str
-    queue: str
-
-
-def production_env(database_url: str, key_prefix: str, queue: str, action_url: str) -> dict[str, str]:
-    """The variables deploy/rasa/endpoints.yml reads, pointing at this machine's servers."""
-    database = database_url.rsplit("/", 1)[1]
-    return {"TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": "5432", "TRACKER_DB_NAME": database,
-            "TRACKER_DB_USER": "postgres", "TRACKER_DB_PASSWORD": "",
-            "REDIS_HOST": REDIS[0], "REDIS_PORT": str(REDIS[1]), "REDIS_DB": "1", "REDIS_PASSWORD": "",
-            "REDIS_KEY_PREFIX": key_prefix,
-            "RABBITMQ_HOST": RABBITMQ[0], "RABBITMQ_PORT": str(RABBITMQ[1]), "RABBITMQ_USER": RABBITMQ_USER,
-            "RABBITMQ_PASSWORD": RABBITMQ_PASSWORD, "RABBITMQ_QUEUE": queue, "ACTION_ENDPOINT_URL": action_url}
-
-
-@pytest.fixture(scope="module")
-def production(model: Path, action_server: ActionServer, tmp_path_factory: pytest.TempPathFactory
-               ) -> Iterator[ProductionRasa]:
-    require("Redis", REDIS)
-    require("RabbitMQ", RABBITMQ)
-    with postgres_url() as database_url:
-        env = production_env(database_url, unique_name("mpptest"), unique_name("rasa_events_"),
-                             action_server.webhook)
-        endpoints = PRODUCTION_ENDPOINTS.read_text(encoding="utf-8")
-        first = RasaServer(model, tmp_path_factory.mktemp("rasa_a"), endpoints=endpoints, extra_env=env).start()
-        try:
-            second = RasaServer(model, tmp_path_factory.mktemp("rasa_b"), endpoints=endpoints, extra_env=env).start()
-        except BaseException:
-            first.stop()
-            raise
-        try:
-            yield ProductionRasa((first, second), database_url, env["REDIS_KEY_PREFIX"], env["RABBITMQ_QUEUE"])
-        finally:
-            first.stop()
-            second.stop()
-
-
-def stored_events(database_url: str, sender: str) -> list[dict[str, Any]]:
-    with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
-        return [json.loads(data) for (data,) in cursor.fetchall()]
 
 
 async def published_events(queue: str, sender: str, wanted: int, timeout: float = 20.0) -> list[dict[str, Any]]:
@@ -152,16 +105,13 @@ async def test_two_servers_take_turns_on_one_conversation_without_losing_or_mixi
         answers = await asyncio.gather(*(say(production.servers[number % 2], sender, text, http)
                                          for number, text in enumerate(texts)))
     assert all(answers), "every message got an answer"
-    # the tracker, read from either server, has each message once, each turn whole (never interleaved)
-    for server in production.servers:
-        async with aiohttp.ClientSession() as http, http.get(f"{server.url}/conversations/{sender}/tracker") as got:
-            events = (await got.json())["events"]
-        users = [event for event in events if event["event"] == "user"]
-        assert sorted(event["text"] for event in users) == sorted(texts)
-        # between two user messages the bot finished its turn: the last action before a user event is action_listen
-        last_action = None
-        for event in events:
-            if event["event"] == "action":
-                last_action = event["name"]
-            elif event["event"] == "user" and last_action is not None:
-                assert last_action == "action_listen", f"a turn was interrupted: {events}"
+    # the tracker store has each message once, each turn whole (never interleaved): the last action
+    # before a user event is action_listen (all sessions: long conversations roll over to a new one)
+    events = stored_events(production.database_url, sender)
+    assert sorted(event["text"] for event in events if event["event"] == "user") == sorted(texts)
+    last_action = None
+    for event in events:
+        if event["event"] == "action":
+            last_action = event["name"]
+        elif event["event"] == "user" and last_action is not None:
+            assert last_action == "action_listen", f"a turn was interrupted: {events}"

@@ -1,0 +1,40 @@
+"""The production profile's Rasa servers, shared by the tests of tests/production/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.action_server import ActionServer
+from tests.backoffice import postgres_url
+from tests.paths import ROOT
+from tests.production.services import RABBITMQ, REDIS, ProductionRasa, production_env, require, unique_name
+from tests.rasa_server import RasaServer
+
+PRODUCTION_ENDPOINTS = ROOT / "deploy" / "rasa" / "endpoints.yml"
+
+
+@pytest.fixture(scope="session")
+def production(model: Path, action_server: ActionServer, tmp_path_factory: pytest.TempPathFactory
+               ) -> Iterator[ProductionRasa]:
+    require("Redis", REDIS)
+    require("RabbitMQ", RABBITMQ)
+    with postgres_url() as database_url:
+        env = production_env(database_url, unique_name("mpptest"), unique_name("rasa_events_"),
+                             action_server.webhook)
+        endpoints = PRODUCTION_ENDPOINTS.read_text(encoding="utf-8")
+        first = RasaServer(model, tmp_path_factory.mktemp("rasa_a"), endpoints=endpoints, extra_env=env).start()
+        try:
+            second = RasaServer(model, tmp_path_factory.mktemp("rasa_b"), endpoints=endpoints, extra_env=env).start()
+        except BaseException:
+            first.stop()
+            raise
+        try:
+            yield ProductionRasa((first, second), database_url, env["REDIS_KEY_PREFIX"], env["RABBITMQ_QUEUE"])
+        finally:
+            first.stop()
+            second.stop()
+
+
