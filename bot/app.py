@@ -70,7 +70,7 @@ def create_app(settings: Settings) -> web.Application:
     database = gateway_database(settings.database_url)
     app[DATABASE] = database
     store = TranscriptStore(database)
-    rasa = RasaClient(settings.rasa_url, timeout_s=settings.rasa_timeout_s)
+    rasa = RasaClient(settings.rasa_url, timeout_s=settings.rasa_timeout_s, token=settings.rasa_token or None)
     pipeline = MessagePipeline(store, ChannelLinks(database), rasa, Replies.load(),
                                retry_max_delay_s=settings.retry_max_delay_s, metrics=metrics,
                                chat_limits=TokenBuckets(settings.chat_per_minute, settings.chat_burst))

@@ -54,6 +54,7 @@ class Settings:
     auto_migrate: bool = True
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_s: float = 30.0
+    rasa_token: str = ""  # GATEWAY_RASA_TOKEN: the token of the gateway channel in Rasa's credentials
     retry_max_delay_s: float = 30.0
     office: str = "default"
     queue_alert_s: float = 120.0
@@ -79,6 +80,7 @@ class Settings:
             auto_migrate=(env.get("GATEWAY_AUTO_MIGRATE") or "true").strip().lower() in _TRUE,
             rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
             rasa_timeout_s=float(env.get("GATEWAY_RASA_TIMEOUT_S") or 30.0),
+            rasa_token=env.get("GATEWAY_RASA_TOKEN") or "",
             retry_max_delay_s=float(env.get("GATEWAY_RETRY_MAX_DELAY_S") or 30.0),
             office=env.get("GATEWAY_OFFICE") or "default",
             queue_alert_s=float(env.get("GATEWAY_QUEUE_ALERT_S") or 120.0),

@@ -7,9 +7,15 @@ bin=.venv/bin
 
 scripts/ensure_chromium.sh
 
-echo "== lint (ruff, mypy)"
+echo "== lint (ruff, mypy, deploy/)"
 $bin/ruff check .
 $bin/mypy nlu dialogue actions backend regions privacy storage observability bot scripts benchmarks tests
+mkdir -p var
+if ! scripts/lint_deploy.sh > var/lint-deploy.log 2>&1; then
+  grep -v -e "^WARNING: Location" -e "^INFO " var/lint-deploy.log
+  exit 1
+fi
+tail -n 1 var/lint-deploy.log
 
 echo "== training data (rasa data validate)"
 $bin/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings --quiet

@@ -39,6 +39,7 @@ class RasaServer:
     endpoints: str | None = None
     action_url: str | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    credentials: Path = ROOT / "credentials.yml"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -60,7 +61,7 @@ class RasaServer:
         log = (self.workdir / "rasa.log").open("ab")
         self.process = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "rasa"), "run", "--enable-api", "--model", str(self.model),
-             "--port", str(self.port), "--credentials", str(ROOT / "credentials.yml"),
+             "--port", str(self.port), "--credentials", str(self.credentials),
              "--endpoints", str(endpoints)],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", **self.extra_env},

@@ -14,6 +14,7 @@ from tests.production.services import RABBITMQ, REDIS, ProductionRasa, productio
 from tests.rasa_server import RasaServer
 
 PRODUCTION_ENDPOINTS = ROOT / "deploy" / "rasa" / "endpoints.yml"
+PRODUCTION_CREDENTIALS = ROOT / "deploy" / "rasa" / "credentials.yml"
 
 
 @pytest.fixture(scope="session")
@@ -25,9 +26,11 @@ def production(model: Path, action_server: ActionServer, tmp_path_factory: pytes
         env = production_env(database_url, unique_name("mpptest"), unique_name("rasa_events_"),
                              action_server.webhook)
         endpoints = PRODUCTION_ENDPOINTS.read_text(encoding="utf-8")
-        first = RasaServer(model, tmp_path_factory.mktemp("rasa_a"), endpoints=endpoints, extra_env=env).start()
+        first = RasaServer(model, tmp_path_factory.mktemp("rasa_a"), endpoints=endpoints, extra_env=env,
+                           credentials=PRODUCTION_CREDENTIALS).start()
         try:
-            second = RasaServer(model, tmp_path_factory.mktemp("rasa_b"), endpoints=endpoints, extra_env=env).start()
+            second = RasaServer(model, tmp_path_factory.mktemp("rasa_b"), endpoints=endpoints, extra_env=env,
+                           credentials=PRODUCTION_CREDENTIALS).start()
         except BaseException:
             first.stop()
             raise

@@ -21,6 +21,7 @@ from tests.rasa_server import RasaServer
 REDIS = ("127.0.0.1", 6379)
 RABBITMQ = ("127.0.0.1", 5672)
 RABBITMQ_USER = RABBITMQ_PASSWORD = "guest"
+RASA_TOKEN = "gateway-to-rasa-token-for-tests"  # deploy/rasa/credentials.yml: the gateway channel's token
 
 
 def unavailable(message: str) -> None:
@@ -59,7 +60,8 @@ def production_env(database_url: str, key_prefix: str, queue: str, action_url: s
             "REDIS_HOST": REDIS[0], "REDIS_PORT": str(REDIS[1]), "REDIS_DB": "1", "REDIS_PASSWORD": "",
             "REDIS_KEY_PREFIX": key_prefix,
             "RABBITMQ_HOST": RABBITMQ[0], "RABBITMQ_PORT": str(RABBITMQ[1]), "RABBITMQ_USER": RABBITMQ_USER,
-            "RABBITMQ_PASSWORD": RABBITMQ_PASSWORD, "RABBITMQ_QUEUE": queue, "ACTION_ENDPOINT_URL": action_url}
+            "RABBITMQ_PASSWORD": RABBITMQ_PASSWORD, "RABBITMQ_QUEUE": queue, "ACTION_ENDPOINT_URL": action_url,
+            "GATEWAY_RASA_TOKEN": RASA_TOKEN}
 
 
 def stored_events(database_url: str, sender: str) -> list[dict[str, Any]]:

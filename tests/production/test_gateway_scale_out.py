@@ -16,7 +16,7 @@ from tests.channels.telegram_chat import TelegramCitizen, text_of
 from tests.fakes.in_thread import InThread
 from tests.fakes.telegram_api import FakeTelegramApi, text_update
 from tests.gateway_server import Gateway
-from tests.production.services import ProductionRasa, stored_events
+from tests.production.services import RASA_TOKEN, ProductionRasa, stored_events
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 # Each question has an answer that no other one starts with.
@@ -39,7 +39,8 @@ def two_workers(production: ProductionRasa, telegram_api: InThread[FakeTelegramA
     rasa_urls = ",".join(server.url for server in production.servers)
     with postgres_url() as database_url:
         workers = [Gateway(rasa_urls, tmp_path_factory.mktemp(f"gateway_{name}"),
-                           telegram_api_url=telegram_api.server.base_url, shared_database_url=database_url)
+                           telegram_api_url=telegram_api.server.base_url, shared_database_url=database_url,
+                           extra_env={"GATEWAY_RASA_TOKEN": RASA_TOKEN})
                    for name in ("a", "b")]
         workers[0].start()
         try:

@@ -17,6 +17,7 @@ from tests.production.services import (
     RABBITMQ,
     RABBITMQ_PASSWORD,
     RABBITMQ_USER,
+    RASA_TOKEN,
     REDIS,
     ProductionRasa,
     stored_events,
@@ -74,9 +75,21 @@ class RedisKeysSeen:
 
 
 async def say(server: RasaServer, sender: str, text: str, http: aiohttp.ClientSession) -> list[dict[str, Any]]:
-    async with http.post(f"{server.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as answer:
+    """A turn through the gateway channel, the only one the production credentials open."""
+    async with http.post(f"{server.url}/webhooks/gateway/webhook", json={"sender": sender, "message": text},
+                         headers={"Authorization": f"Bearer {RASA_TOKEN}"}) as answer:
         assert answer.status == 200, await answer.text()
-        return list(await answer.json())
+        return list((await answer.json())["messages"])
+
+
+async def test_only_the_gateway_with_its_token_reaches_rasa(production: ProductionRasa) -> None:
+    server = production.servers[0]
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{server.url}/webhooks/gateway/webhook", json={"sender": "x", "message": "halo"},
+                             headers={"Authorization": "Bearer wrong"}) as answer:
+            assert answer.status in (401, 403)
+        async with http.post(f"{server.url}/webhooks/rest/webhook", json={"sender": "x", "message": "halo"}) as answer:
+            assert answer.status == 404
 
 
 async def test_a_conversation_is_stored_in_postgresql_locked_in_redis_and_published(production: ProductionRasa
