@@ -1,5 +1,5 @@
 # Two commands do everything: `make run` (the assistant) and `make test` (every test).
-.PHONY: setup train run test bench bench-actions bench-gateway bench-handoff bench-retraining tune lint lexicon regions form-rules lock clean
+.PHONY: setup train run test bench bench-actions bench-gateway bench-handoff bench-load bench-retraining tune lint lexicon regions form-rules lock clean
 
 setup:
 	@scripts/setup.sh
@@ -24,6 +24,9 @@ bench-gateway: setup
 
 bench-handoff: setup
 	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.handoff_latency
+
+bench-load: setup
+	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.load
 
 bench-retraining: setup
 	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.retraining_loop

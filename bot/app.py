@@ -76,7 +76,7 @@ def create_app(settings: Settings) -> web.Application:
                                chat_limits=TokenBuckets(settings.chat_per_minute, settings.chat_burst))
     app[PIPELINE] = pipeline
     if database.engine.dialect.name != "sqlite":  # a server database: other workers may share it
-        pipeline.leases = ConversationLeases(database)
+        pipeline.leases = ConversationLeases(database, ttl_s=settings.lease_ttl_s)
     handoff_store = HandoffStore(database)
     agents = Agents(database)
     hub = ConsoleHub(settings.agent_grace_s, lambda agent_id: handoff.agent_gone(agent_id))

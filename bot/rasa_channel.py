@@ -8,12 +8,16 @@ only the messages.
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import redis.exceptions
+import sqlalchemy.exc
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -22,6 +26,10 @@ from dialogue.turn_capture import capturing_turn
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 4000
+# The lock store's and tracker store's connection failures (not bugs: they pass when the server is back).
+STORE_OUTAGES: tuple[type[BaseException], ...] = (
+    redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError, LockError)
 
 
 class GatewayInput(InputChannel):
@@ -47,7 +55,8 @@ class GatewayInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if self.token and request.headers.get("Authorization") != f"Bearer {self.token}":
+            if self.token and not hmac.compare_digest(request.headers.get("Authorization", "").encode(),
+                                                      f"Bearer {self.token}".encode()):
                 return response.json({"error": "unauthorized"}, status=401)
             body = request.json if isinstance(request.json, dict) else {}
             sender, text = body.get("sender"), body.get("message")
@@ -61,7 +70,13 @@ class GatewayInput(InputChannel):
                 metadata=body.get("metadata") if isinstance(body.get("metadata"), dict) else None,
             )
             with capturing_turn() as capture:
-                await on_new_message(user_message)
+                try:
+                    await on_new_message(user_message)
+                except STORE_OUTAGES as outage:
+                    # Redis (locks) or PostgreSQL (trackers) down or restarting: nothing of this turn was
+                    # kept, so the gateway may send it again later — 503 tells it to (500 would not).
+                    log.warning("turn not processed, a store is unavailable: %s", type(outage).__name__)
+                    return response.json({"error": "store unavailable"}, status=503)
             tracker = capture.tracker
             if tracker is None or tracker.sender_id != sender:
                 tracker = await request.app.ctx.agent.processor.get_tracker(sender)

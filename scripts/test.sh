@@ -17,6 +17,9 @@ if ! scripts/lint_deploy.sh > var/lint-deploy.log 2>&1; then
 fi
 tail -n 1 var/lint-deploy.log
 
+echo "== dependency audit (pip-audit)"
+$bin/python scripts/audit_dependencies.py
+
 echo "== training data (rasa data validate)"
 $bin/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings --quiet
 

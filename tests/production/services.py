@@ -61,7 +61,7 @@ def production_env(database_url: str, key_prefix: str, queue: str, action_url: s
             "REDIS_KEY_PREFIX": key_prefix,
             "RABBITMQ_HOST": RABBITMQ[0], "RABBITMQ_PORT": str(RABBITMQ[1]), "RABBITMQ_USER": RABBITMQ_USER,
             "RABBITMQ_PASSWORD": RABBITMQ_PASSWORD, "RABBITMQ_QUEUE": queue, "ACTION_ENDPOINT_URL": action_url,
-            "GATEWAY_RASA_TOKEN": RASA_TOKEN}
+            "GATEWAY_RASA_TOKEN": RASA_TOKEN, "TICKET_LOCK_LIFETIME": "15"}
 
 
 def stored_events(database_url: str, sender: str) -> list[dict[str, Any]]:

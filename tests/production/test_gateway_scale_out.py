@@ -5,7 +5,6 @@ order they were accepted, and Rasa's tracker has them in that order."""
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections.abc import Iterator
 
 import psycopg2
@@ -16,23 +15,10 @@ from tests.channels.telegram_chat import TelegramCitizen, text_of
 from tests.fakes.in_thread import InThread
 from tests.fakes.telegram_api import FakeTelegramApi, text_update
 from tests.gateway_server import Gateway
+from tests.production.citizens import QUESTIONS, answered, new_chat
 from tests.production.services import RASA_TOKEN, ProductionRasa, stored_events
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
-# Each question has an answer that no other one starts with.
-QUESTIONS = (
-    ("syarat rekam ktp pertama kali", "Perekaman KTP-el pertama kali"),
-    ("bikin kk baru setelah nikah", "Pembuatan Kartu Keluarga (KK) baru"),
-    ("syarat akta kelahiran anak", "Pengurusan akta kelahiran"),
-    ("kartu identitas anak buat umur 5 tahun", "Kartu Identitas Anak (KIA)"),
-    ("cara aktivasi ikd", "Identitas Kependudukan Digital (IKD)"),
-    ("cara daftar str perawat", "STR (Surat Tanda Registrasi)"),
-    ("skp buat perpanjang sip berapa", "SKP (Satuan Kredit Profesi)"),
-    ("urus akta kematian ayah", "Turut berduka cita"),
-)
-_chats = itertools.count(880_000_001)
-
-
 @pytest.fixture(scope="module")
 def two_workers(production: ProductionRasa, telegram_api: InThread[FakeTelegramApi],
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Gateway, Gateway, str]]:
@@ -51,16 +37,11 @@ def two_workers(production: ProductionRasa, telegram_api: InThread[FakeTelegramA
                 worker.stop()
 
 
-def answered_in_order(texts: list[str]) -> list[int]:
-    """Which question each reply answers (by the start of its text)."""
-    return [next(number for number, (_, start) in enumerate(QUESTIONS) if start in text) for text in texts]
-
-
 async def test_one_conversation_across_two_workers_keeps_its_order(
         two_workers: tuple[Gateway, Gateway, str], telegram_api: InThread[FakeTelegramApi],
         production: ProductionRasa) -> None:
     first, second, database_url = two_workers
-    chat = next(_chats)
+    chat = new_chat()
     citizens = [TelegramCitizen(first, telegram_api, chat_id=chat), TelegramCitizen(second, telegram_api, chat_id=chat)]
     # one after the other, alternating workers, without waiting for the answers
     for number, (question, _) in enumerate(QUESTIONS):
@@ -69,7 +50,7 @@ async def test_one_conversation_across_two_workers_keeps_its_order(
     replies = await citizens[0].replies(len(QUESTIONS), timeout=60)
     await asyncio.sleep(1.0)  # nothing more arrives: each message was answered once
     assert len(citizens[0].sent_so_far()) == len(QUESTIONS)
-    assert answered_in_order([text_of(reply) for reply in replies]) == list(range(len(QUESTIONS)))
+    assert answered([text_of(reply) for reply in replies]) == list(range(len(QUESTIONS)))
 
     with psycopg2.connect(database_url) as db, db.cursor() as cursor:
         cursor.execute("SELECT m.status, c.sender_id FROM messages m JOIN conversations c ON c.id = m.conversation_id "
@@ -88,7 +69,7 @@ async def test_many_citizens_spread_over_both_workers_are_each_answered_once(
     first, second, _ = two_workers
 
     async def one_citizen(number: int) -> list[int]:
-        chat = next(_chats)
+        chat = new_chat()
         citizens = [TelegramCitizen(first, telegram_api, chat_id=chat),
                     TelegramCitizen(second, telegram_api, chat_id=chat)]
         asked = [(number + turn) % len(QUESTIONS) for turn in range(3)]
@@ -96,7 +77,7 @@ async def test_many_citizens_spread_over_both_workers_are_each_answered_once(
             await citizens[(number + turn) % 2].post(text_update(chat, QUESTIONS[question][0],
                                                                  update_id=chat * 100 + turn))
         replies = await citizens[0].replies(3, timeout=90)
-        assert answered_in_order([text_of(reply) for reply in replies]) == asked
+        assert answered([text_of(reply) for reply in replies]) == asked
         return asked
 
     await asyncio.gather(*(one_citizen(number) for number in range(12)))

@@ -1,0 +1,156 @@
+"""Faults under load in the production profile, with nothing lost: every question answered once, in
+order, whatever broke meanwhile.
+
+A stack of its own, since the faults break it: a private PostgreSQL (Rasa's tracker store and
+the gateways' database) and a private Redis (Rasa's lock store) that the tests restart and stop,
+the machine's RabbitMQ, two Rasa servers, two gateway workers (leases of 3 s, so a dead worker's
+conversations are taken over quickly), the session's action server and back office. Citizens
+deliver their updates like Telegram behind a load balancer: to either worker, again on failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.action_server import ActionServer
+from tests.channels.console_client import ConsoleAgent
+from tests.channels.telegram_chat import text_of
+from tests.fakes.in_thread import InThread
+from tests.fakes.telegram_api import FakeTelegramApi
+from tests.gateway_server import Gateway
+from tests.paths import ROOT
+from tests.production.citizens import DISRUPTION, QUESTIONS, answered, converse, deliver, new_chat
+from tests.production.private_servers import PrivatePostgres, PrivateRedis
+from tests.production.services import RABBITMQ, RASA_TOKEN, production_env, require, unique_name
+from tests.rasa_server import RasaServer
+
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
+ENDPOINTS = ROOT / "deploy" / "rasa" / "endpoints.yml"
+CREDENTIALS = ROOT / "deploy" / "rasa" / "credentials.yml"
+CITIZENS = 6
+PASSWORD = "kata-sandi-gangguan-1"
+
+
+@dataclass
+class FaultStack:
+    postgres: PrivatePostgres
+    redis: PrivateRedis
+    rasa: list[RasaServer]
+    gateways: list[Gateway]
+    telegram_api: InThread[FakeTelegramApi]
+
+
+@pytest.fixture(scope="module")
+def stack(model: Path, action_server: ActionServer, telegram_api: InThread[FakeTelegramApi],
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultStack]:
+    require("RabbitMQ", RABBITMQ)
+    root = tmp_path_factory.mktemp("faults")
+    postgres = PrivatePostgres(root / "postgres").start()
+    redis = PrivateRedis(root / "redis").start()
+    running: list[RasaServer | Gateway] = []
+    try:
+        env = production_env(postgres.create_database("tracker"), unique_name("faults"), unique_name("faults_"),
+                             action_server.webhook)
+        env |= {"TRACKER_DB_PORT": str(postgres.port), "REDIS_PORT": str(redis.port)}
+        servers = [RasaServer(model, root / f"rasa{number}", endpoints=ENDPOINTS.read_text("utf-8"), extra_env=env,
+                              credentials=CREDENTIALS) for number in range(2)]
+        for server in servers:
+            running.append(server.start())
+        gateway_database = postgres.create_database("gateway")
+        workers = [Gateway(",".join(server.url for server in servers), root / f"gateway{number}",
+                           telegram_api_url=telegram_api.server.base_url, shared_database_url=gateway_database,
+                           extra_env={"GATEWAY_RASA_TOKEN": RASA_TOKEN, "GATEWAY_LEASE_TTL_S": "3",
+                                      "GATEWAY_OFFICE": "always-open", "GATEWAY_IP_PER_MINUTE": "0"})
+                   for number in range(2)]
+        for worker in workers:
+            running.append(worker.start())
+        yield FaultStack(postgres, redis, servers, workers, telegram_api)
+    finally:
+        for process in reversed(running):
+            process.stop()
+        redis.stop()
+        postgres.stop()
+
+
+async def citizens_during(stack: FaultStack, fault: asyncio.Future[None] | None = None) -> list[list[str]]:
+    """``CITIZENS`` citizens asking 4 questions each while ``fault`` happens; their replies."""
+    asked = [[(number + turn) % len(QUESTIONS) for turn in range(4)] for number in range(CITIZENS)]
+    conversations = asyncio.gather(*(converse(stack.gateways, stack.telegram_api, questions) for questions in asked))
+    got, _ = await asyncio.gather(conversations, fault if fault is not None else asyncio.sleep(0))
+    for questions, texts in zip(asked, got):
+        assert answered(texts) == questions, f"asked {questions}, answered {answered(texts)}: {texts}"
+    return got
+
+
+async def test_a_rasa_server_killed_under_load(stack: FaultStack) -> None:
+    async def kill_and_restart() -> None:
+        await asyncio.sleep(1.5)
+        process = stack.rasa[0].process
+        assert process is not None
+        process.kill()  # SIGKILL: turns in flight there are cut off
+        await asyncio.sleep(5)
+        await asyncio.to_thread(stack.rasa[0].start)
+
+    await citizens_during(stack, asyncio.ensure_future(kill_and_restart()))
+
+
+async def test_redis_unavailable_for_a_while(stack: FaultStack) -> None:
+    async def outage() -> None:
+        await asyncio.sleep(1.0)
+        stack.redis.stop()
+        await asyncio.sleep(4.0)
+        await asyncio.to_thread(stack.redis.start)
+
+    replies = await citizens_during(stack, asyncio.ensure_future(outage()))
+    assert any(DISRUPTION in text for texts in replies for text in texts), "citizens were told about the delay"
+
+
+async def test_postgresql_restart_under_load(stack: FaultStack) -> None:
+    async def restart() -> None:
+        await asyncio.sleep(1.0)
+        await asyncio.to_thread(stack.postgres.restart)
+
+    await citizens_during(stack, asyncio.ensure_future(restart()))
+
+
+async def test_a_gateway_worker_killed_with_messages_in_flight_and_a_conversation_in_handoff(
+        stack: FaultStack) -> None:
+    first, second = stack.gateways
+    api = stack.telegram_api
+    # a citizen waits for an officer
+    waiting = new_chat()
+    await deliver([first], 0, waiting, "saya mau bicara dengan petugas")
+    await api.call(api.server.wait_for_messages(waiting, 2, timeout=30))
+    # messages stored by the first worker, then it dies before answering all of them
+    chats = [new_chat() for _ in range(CITIZENS)]
+    for number, chat in enumerate(chats):
+        await deliver([first], 0, chat, QUESTIONS[number % len(QUESTIONS)][0])
+    process = first.process
+    assert process is not None
+    process.kill()
+    # the citizen in the queue writes meanwhile (to the surviving worker)
+    await deliver([second], 0, waiting, "halo, masih menunggu petugas")
+    for number, chat in enumerate(chats):  # the survivor takes over after the lease runs out
+        sent = await api.call(api.server.wait_for_messages(chat, 1, timeout=60))
+        assert answered([text_of(call) for call in sent]) == [number % len(QUESTIONS)]
+    await asyncio.to_thread(first.restart)
+    # the handoff survived: an agent finds the citizen still queued, with the message written meanwhile
+    username = f"agen{uuid.uuid4().hex[:6]}"
+    await asyncio.to_thread(second.create_agent, username, PASSWORD)
+    async with ConsoleAgent(second, username, PASSWORD) as agent:
+        conversation = await agent.wait_for_conversation(
+            lambda c: c["status"] == "queued" and "masih menunggu" in (c["last_message"] or ""))
+        assert (await agent.post(f"/conversations/{conversation['id']}/claim"))[0] == 200
+        status, _ = await agent.post(f"/conversations/{conversation['id']}/reply", {"text": "Baik, saya bantu."})
+        assert status == 201
+    sent = await api.call(api.server.wait_for_messages(waiting, 4, timeout=30))
+    assert "Baik, saya bantu." in [text_of(call) for call in sent]
+    # no message of the killed worker's citizens was answered twice
+    await asyncio.sleep(1.0)
+    assert all(len(api.server.sent_messages(chat)) == 1 for chat in chats)
