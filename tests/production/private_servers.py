@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,10 @@ def _as_postgres(*command: str) -> subprocess.CompletedProcess[str]:
 
 @dataclass
 class PrivatePostgres:
-    workdir: Path
+    """Its data lives in a folder of its own under the system's temporary folder: the postgres user
+    cannot enter pytest's (private to root)."""
+
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="mpp-test-postgres-")))
     port: int = field(default_factory=free_port)
 
     @property
@@ -67,6 +71,7 @@ class PrivatePostgres:
     def stop(self) -> None:
         if self.data.exists():
             _as_postgres(str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "stop", "-m", "immediate")
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def create_database(self, name: str) -> str:
         admin = psycopg2.connect(self.url(), connect_timeout=5)

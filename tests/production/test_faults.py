@@ -51,7 +51,7 @@ def stack(model: Path, action_server: ActionServer, telegram_api: InThread[FakeT
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultStack]:
     require("RabbitMQ", RABBITMQ)
     root = tmp_path_factory.mktemp("faults")
-    postgres = PrivatePostgres(root / "postgres").start()
+    postgres = PrivatePostgres().start()
     redis = PrivateRedis(root / "redis").start()
     running: list[RasaServer | Gateway] = []
     try:
