@@ -16,7 +16,7 @@ from tests.fakes.in_thread import InThread
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.gateway_server import TELEGRAM_TOKEN, Gateway
 from tests.paths import ROOT
-from tests.production.services import production_env, unique_name
+from tests.production.services import production_env, rabbitmq_queue, unique_name
 from tests.rasa_server import RasaServer, trained_model
 
 ENDPOINTS = ROOT / "deploy" / "rasa" / "endpoints.yml"
@@ -50,8 +50,8 @@ def production_stack(work: Path, rasa_servers: int = 1, gateways: int = 1) -> It
         stack.callback(office.stop)
         actions = ActionServer(office.url, work / "actions").start()
         stack.callback(actions.stop)
-        env = production_env(stack.enter_context(postgres_url()), unique_name("bench"), unique_name("bench_events_"),
-                             actions.webhook)
+        env = production_env(stack.enter_context(postgres_url()), unique_name("bench"),
+                             stack.enter_context(rabbitmq_queue("bench_events_")), actions.webhook)
         servers = []
         for number in range(rasa_servers):
             server = RasaServer(trained_model(), work / f"rasa{number + 1}", endpoints=ENDPOINTS.read_text("utf-8"),

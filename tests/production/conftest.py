@@ -10,7 +10,15 @@ import pytest
 from tests.action_server import ActionServer
 from tests.backoffice import postgres_url
 from tests.paths import ROOT
-from tests.production.services import RABBITMQ, REDIS, ProductionRasa, production_env, require, unique_name
+from tests.production.services import (
+    RABBITMQ,
+    REDIS,
+    ProductionRasa,
+    production_env,
+    rabbitmq_queue,
+    require,
+    unique_name,
+)
 from tests.rasa_server import RasaServer
 
 PRODUCTION_ENDPOINTS = ROOT / "deploy" / "rasa" / "endpoints.yml"
@@ -22,9 +30,8 @@ def production(model: Path, action_server: ActionServer, tmp_path_factory: pytes
                ) -> Iterator[ProductionRasa]:
     require("Redis", REDIS)
     require("RabbitMQ", RABBITMQ)
-    with postgres_url() as database_url:
-        env = production_env(database_url, unique_name("mpptest"), unique_name("rasa_events_"),
-                             action_server.webhook)
+    with postgres_url() as database_url, rabbitmq_queue("rasa_events_") as queue:
+        env = production_env(database_url, unique_name("mpptest"), queue, action_server.webhook)
         endpoints = PRODUCTION_ENDPOINTS.read_text(encoding="utf-8")
         first = RasaServer(model, tmp_path_factory.mktemp("rasa_a"), endpoints=endpoints, extra_env=env,
                            credentials=PRODUCTION_CREDENTIALS).start()

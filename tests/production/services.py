@@ -6,13 +6,18 @@ a developer's machine and fails on CI (``CI=true``): CI must never pass by skipp
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
 import os
 import secrets
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import aio_pika
 import psycopg2
 import pytest
 
@@ -60,7 +65,8 @@ def production_env(database_url: str, key_prefix: str, queue: str, action_url: s
             "REDIS_HOST": REDIS[0], "REDIS_PORT": str(REDIS[1]), "REDIS_DB": "1", "REDIS_PASSWORD": "",
             "REDIS_KEY_PREFIX": key_prefix,
             "RABBITMQ_HOST": RABBITMQ[0], "RABBITMQ_PORT": str(RABBITMQ[1]), "RABBITMQ_USER": RABBITMQ_USER,
-            "RABBITMQ_PASSWORD": RABBITMQ_PASSWORD, "RABBITMQ_QUEUE": queue, "ACTION_ENDPOINT_URL": action_url,
+            "RABBITMQ_PASSWORD": RABBITMQ_PASSWORD, "RABBITMQ_QUEUE": queue, "RABBITMQ_EXCHANGE": f"{queue}-exchange",
+            "ACTION_ENDPOINT_URL": action_url,
             "GATEWAY_RASA_TOKEN": RASA_TOKEN, "TICKET_LOCK_LIFETIME": "15"}
 
 
@@ -68,3 +74,26 @@ def stored_events(database_url: str, sender: str) -> list[dict[str, Any]]:
     with psycopg2.connect(database_url) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
         return [json.loads(data) for (data,) in cursor.fetchall()]
+
+
+async def _delete_rabbitmq(queue: str) -> None:
+    connection = await aio_pika.connect(f"amqp://{RABBITMQ_USER}:{RABBITMQ_PASSWORD}@{RABBITMQ[0]}:{RABBITMQ[1]}/")
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(queue)
+        await channel.exchange_delete(f"{queue}-exchange")
+
+
+@contextmanager
+def rabbitmq_queue(prefix: str) -> Iterator[str]:
+    """A queue name (and its exchange, ``<queue>-exchange``) for Rasa's broker, both deleted at the
+    end: nobody consumes them, and RabbitMQ would keep every event of every run."""
+    queue = unique_name(prefix)
+    try:
+        yield queue
+    finally:
+        try:  # in a thread of its own: the caller may be inside a running event loop
+            with concurrent.futures.ThreadPoolExecutor(1) as thread:
+                thread.submit(asyncio.run, _delete_rabbitmq(queue)).result(timeout=30)
+        except Exception as problem:  # RabbitMQ gone: nothing to clean
+            print(f"could not delete RabbitMQ queue {queue}: {problem}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from tests.gateway_server import Gateway
 from tests.paths import ROOT
 from tests.production.citizens import DISRUPTION, QUESTIONS, answered, converse, deliver, new_chat
 from tests.production.private_servers import PrivatePostgres, PrivateRedis
-from tests.production.services import RABBITMQ, RASA_TOKEN, production_env, require, unique_name
+from tests.production.services import RABBITMQ, RASA_TOKEN, production_env, rabbitmq_queue, require, unique_name
 from tests.rasa_server import RasaServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
@@ -51,17 +52,19 @@ def stack(model: Path, action_server: ActionServer, telegram_api: InThread[FakeT
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultStack]:
     require("RabbitMQ", RABBITMQ)
     root = tmp_path_factory.mktemp("faults")
-    postgres = PrivatePostgres().start()
-    redis = PrivateRedis(root / "redis").start()
-    running: list[RasaServer | Gateway] = []
-    try:
-        env = production_env(postgres.create_database("tracker"), unique_name("faults"), unique_name("faults_"),
-                             action_server.webhook)
+    with ExitStack() as cleanup:
+        postgres = PrivatePostgres().start()
+        cleanup.callback(postgres.stop)
+        redis = PrivateRedis(root / "redis").start()
+        cleanup.callback(redis.stop)
+        env = production_env(postgres.create_database("tracker"), unique_name("faults"),
+                             cleanup.enter_context(rabbitmq_queue("faults_")), action_server.webhook)
         env |= {"TRACKER_DB_PORT": str(postgres.port), "REDIS_PORT": str(redis.port)}
         servers = [RasaServer(model, root / f"rasa{number}", endpoints=ENDPOINTS.read_text("utf-8"), extra_env=env,
                               credentials=CREDENTIALS) for number in range(2)]
         for server in servers:
-            running.append(server.start())
+            cleanup.callback(server.stop)
+            server.start()
         gateway_database = postgres.create_database("gateway")
         workers = [Gateway(",".join(server.url for server in servers), root / f"gateway{number}",
                            telegram_api_url=telegram_api.server.base_url, shared_database_url=gateway_database,
@@ -69,13 +72,9 @@ def stack(model: Path, action_server: ActionServer, telegram_api: InThread[FakeT
                                       "GATEWAY_OFFICE": "always-open", "GATEWAY_IP_PER_MINUTE": "0"})
                    for number in range(2)]
         for worker in workers:
-            running.append(worker.start())
+            cleanup.callback(worker.stop)
+            worker.start()
         yield FaultStack(postgres, redis, servers, workers, telegram_api)
-    finally:
-        for process in reversed(running):
-            process.stop()
-        redis.stop()
-        postgres.stop()
 
 
 async def citizens_during(stack: FaultStack, fault: asyncio.Future[None] | None = None) -> list[list[str]]:
