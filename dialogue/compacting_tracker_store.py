@@ -12,6 +12,7 @@ transcripts and retraining) but are no longer loaded.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -27,6 +28,7 @@ from rasa.shared.core.events import (
     SlotSet,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from dialogue.turn_capture import record_saved_tracker
 
@@ -107,5 +109,20 @@ class CompactingSQLTrackerStore(SQLTrackerStore):
         if ends_turn and len(tracker.events) > self.max_session_events:
             for event in carried_over_events(tracker, time.time()):
                 tracker.update(event)
-        await super().save(tracker)
+        with self.session_scope() as session:
+            new_events = list(self._additional_events(session, tracker))
+            session.add_all([self._row(tracker.sender_id, event) for event in new_events])
+            session.commit()
+        if self.event_broker is not None:
+            # Rasa's save() finds the events to publish by loading the whole tracker again and
+            # diffing it (stream_events): a second full load per turn, 14 % of a turn's CPU with
+            # PostgreSQL. They are the events just stored; they are published once stored.
+            await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
         record_saved_tracker(tracker)
+
+    def _row(self, sender_id: str, event: Event) -> Any:
+        """A row of Rasa's ``events`` table, filled as SQLTrackerStore.save fills it (re-check on upgrades)."""
+        data = event.as_dict()
+        return self.SQLEvent(sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+                             intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                             action_name=data.get("name"), data=json.dumps(data))
