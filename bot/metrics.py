@@ -18,6 +18,7 @@ from observability.http_metrics import HttpMetrics
 PREFIX = "mpp_gateway"
 NOT_UNDERSTOOD = frozenset({"nlu_fallback", "out_of_scope"})
 TURN_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+MAX_PENDING_TIMINGS = 10_000
 WAIT_BUCKETS = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
 
 
@@ -49,7 +50,11 @@ class GatewayMetrics:
 
     def accepted(self, message_id: int, channel: str) -> None:
         self.messages.labels(channel, "in").inc()
-        self._accepted[message_id] = time.perf_counter()
+        now = time.perf_counter()
+        if len(self._accepted) >= MAX_PENDING_TIMINGS:
+            # with several workers another one may answer a message this one accepted: forget old ones
+            self._accepted = {key: at for key, at in self._accepted.items() if now - at < TURN_BUCKETS[-1]}
+        self._accepted[message_id] = now
 
     def answered(self, message_id: int, channel: str) -> None:
         """The turn of ``message_id`` is over (answers handed to the channel)."""

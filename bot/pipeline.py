@@ -34,6 +34,7 @@ LINKABLE = {Channel.TELEGRAM: Channel.WHATSAPP, Channel.WHATSAPP: Channel.TELEGR
 FAILED_ANSWERS_BEFORE_GIVING_UP = 3
 CONVERSATIONAL = (InboundKind.TEXT, InboundKind.BUTTON, InboundKind.COMMAND)
 IN_HANDOFF = ("queued", "assigned")
+MAX_OVER_LIMIT_TRACKED = 10_000
 
 
 class MessagePipeline:
@@ -68,6 +69,8 @@ class MessagePipeline:
             decision = self.chat_limits.check(f"{message.channel.value}:{message.address}")
             if not decision.allowed:
                 self.metrics.rate_limited.labels("chat").inc()
+                if len(self._over_limit) > MAX_OVER_LIMIT_TRACKED:  # answered by another worker: forget
+                    self._over_limit.clear()
                 self._over_limit[stored.id] = decision.tell
             self.workers.submit(stored.conversation_id, stored)
         return stored
