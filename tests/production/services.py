@@ -67,7 +67,7 @@ def production_env(database_url: str, key_prefix: str, queue: str, action_url: s
             "RABBITMQ_HOST": RABBITMQ[0], "RABBITMQ_PORT": str(RABBITMQ[1]), "RABBITMQ_USER": RABBITMQ_USER,
             "RABBITMQ_PASSWORD": RABBITMQ_PASSWORD, "RABBITMQ_QUEUE": queue, "RABBITMQ_EXCHANGE": f"{queue}-exchange",
             "ACTION_ENDPOINT_URL": action_url,
-            "GATEWAY_RASA_TOKEN": RASA_TOKEN, "TICKET_LOCK_LIFETIME": "15"}
+            "GATEWAY_RASA_TOKEN": RASA_TOKEN}
 
 
 def stored_events(database_url: str, sender: str) -> list[dict[str, Any]]:
