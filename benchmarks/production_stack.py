@@ -15,12 +15,14 @@ from tests.backoffice import BackOffice, postgres_url
 from tests.fakes.in_thread import InThread
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.gateway_server import TELEGRAM_TOKEN, Gateway
-from tests.paths import ROOT
-from tests.production.services import production_env, rabbitmq_queue, unique_name
+from tests.production.services import (
+    PRODUCTION_CREDENTIALS,
+    PRODUCTION_ENDPOINTS,
+    production_env,
+    rabbitmq_queue,
+    unique_name,
+)
 from tests.rasa_server import RasaServer, trained_model
-
-ENDPOINTS = ROOT / "deploy" / "rasa" / "endpoints.yml"
-CREDENTIALS = ROOT / "deploy" / "rasa" / "credentials.yml"
 
 
 @dataclass(frozen=True)
@@ -52,10 +54,10 @@ def production_stack(work: Path, rasa_servers: int = 1, gateways: int = 1) -> It
         stack.callback(actions.stop)
         env = production_env(stack.enter_context(postgres_url()), unique_name("bench"),
                              stack.enter_context(rabbitmq_queue("bench_events_")), actions.webhook)
-        servers = []
+        servers, endpoints = [], PRODUCTION_ENDPOINTS.read_text("utf-8")
         for number in range(rasa_servers):
-            server = RasaServer(trained_model(), work / f"rasa{number + 1}", endpoints=ENDPOINTS.read_text("utf-8"),
-                                extra_env=env, credentials=CREDENTIALS)
+            server = RasaServer(trained_model(), work / f"rasa{number + 1}", endpoints=endpoints,
+                                extra_env=env, credentials=PRODUCTION_CREDENTIALS)
             stack.callback(server.stop)
             servers.append(server.start())
         gateway_database = stack.enter_context(postgres_url())

@@ -9,8 +9,9 @@ import pytest
 
 from tests.action_server import ActionServer
 from tests.backoffice import postgres_url
-from tests.paths import ROOT
 from tests.production.services import (
+    PRODUCTION_CREDENTIALS,
+    PRODUCTION_ENDPOINTS,
     RABBITMQ,
     REDIS,
     ProductionRasa,
@@ -20,9 +21,6 @@ from tests.production.services import (
     unique_name,
 )
 from tests.rasa_server import RasaServer
-
-PRODUCTION_ENDPOINTS = ROOT / "deploy" / "rasa" / "endpoints.yml"
-PRODUCTION_CREDENTIALS = ROOT / "deploy" / "rasa" / "credentials.yml"
 
 
 @pytest.fixture(scope="session")

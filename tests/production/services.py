@@ -21,12 +21,15 @@ import aio_pika
 import psycopg2
 import pytest
 
+from tests.paths import ROOT
 from tests.rasa_server import RasaServer
 
 REDIS = ("127.0.0.1", 6379)
 RABBITMQ = ("127.0.0.1", 5672)
 RABBITMQ_USER = RABBITMQ_PASSWORD = "guest"
 RASA_TOKEN = "gateway-to-rasa-token-for-tests"  # deploy/rasa/credentials.yml: the gateway channel's token
+PRODUCTION_ENDPOINTS = ROOT / "deploy" / "rasa" / "endpoints.yml"
+PRODUCTION_CREDENTIALS = ROOT / "deploy" / "rasa" / "credentials.yml"
 
 
 def unavailable(message: str) -> None:

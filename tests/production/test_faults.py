@@ -25,15 +25,21 @@ from tests.channels.telegram_chat import text_of
 from tests.fakes.in_thread import InThread
 from tests.fakes.telegram_api import FakeTelegramApi
 from tests.gateway_server import Gateway
-from tests.paths import ROOT
 from tests.production.citizens import DISRUPTION, QUESTIONS, answered, converse, deliver, new_chat
 from tests.production.private_servers import PrivatePostgres, PrivateRedis
-from tests.production.services import RABBITMQ, RASA_TOKEN, production_env, rabbitmq_queue, require, unique_name
+from tests.production.services import (
+    PRODUCTION_CREDENTIALS,
+    PRODUCTION_ENDPOINTS,
+    RABBITMQ,
+    RASA_TOKEN,
+    production_env,
+    rabbitmq_queue,
+    require,
+    unique_name,
+)
 from tests.rasa_server import RasaServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
-ENDPOINTS = ROOT / "deploy" / "rasa" / "endpoints.yml"
-CREDENTIALS = ROOT / "deploy" / "rasa" / "credentials.yml"
 CITIZENS = 6
 PASSWORD = "kata-sandi-gangguan-1"
 
@@ -60,8 +66,9 @@ def stack(model: Path, action_server: ActionServer, telegram_api: InThread[FakeT
         env = production_env(postgres.create_database("tracker"), unique_name("faults"),
                              cleanup.enter_context(rabbitmq_queue("faults_")), action_server.webhook)
         env |= {"TRACKER_DB_PORT": str(postgres.port), "REDIS_PORT": str(redis.port)}
-        servers = [RasaServer(model, root / f"rasa{number}", endpoints=ENDPOINTS.read_text("utf-8"), extra_env=env,
-                              credentials=CREDENTIALS) for number in range(2)]
+        endpoints = PRODUCTION_ENDPOINTS.read_text("utf-8")
+        servers = [RasaServer(model, root / f"rasa{number}", endpoints=endpoints, extra_env=env,
+                              credentials=PRODUCTION_CREDENTIALS) for number in range(2)]
         for server in servers:
             cleanup.callback(server.stop)
             server.start()
