@@ -13,6 +13,7 @@ from bot.channels.web import WebChannel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.console.api import ConsoleApi
 from bot.console.auth import ConsoleAuth
+from bot.console.frames import PostgresFrames
 from bot.console.hub import ConsoleHub
 from bot.console.nlu_inbox import NluInboxApi
 from bot.handoff.hours import ServiceHours
@@ -28,8 +29,10 @@ from bot.state import DATABASE, PIPELINE, SETTINGS
 from bot.store.agents import Agents
 from bot.store.database import gateway_database
 from bot.store.handoff import HandoffStore
-from bot.store.leases import ConversationLeases
+from bot.store.leases import ConversationLeases, worker_name
 from bot.store.linking import ChannelLinks
+from bot.store.login_failures import LoginFailures
+from bot.store.presence import AgentPresenceStore
 from bot.store.transcripts import TranscriptStore
 from bot.web_common import add_common_static
 from observability.http_metrics import metrics_endpoint
@@ -60,6 +63,16 @@ async def _sweep_forever(pipeline: MessagePipeline) -> None:
             log.exception("sweep for stranded conversations failed")
 
 
+async def _console_upkeep_forever(hub: ConsoleHub) -> None:
+    """Presence heartbeat, the frames' listening connection, agents of a worker that died."""
+    while True:
+        await asyncio.sleep(hub.presence.heartbeat_s)
+        try:
+            await hub.tick()
+        except Exception:  # the database may be restarting: try again next time
+            log.exception("console upkeep failed")
+
+
 def create_app(settings: Settings) -> web.Application:
     """The gateway for ``settings``: the web chat always, Telegram and WhatsApp when configured."""
     metrics = GatewayMetrics()
@@ -75,15 +88,20 @@ def create_app(settings: Settings) -> web.Application:
                                retry_max_delay_s=settings.retry_max_delay_s, metrics=metrics,
                                chat_limits=TokenBuckets(settings.chat_per_minute, settings.chat_burst))
     app[PIPELINE] = pipeline
-    if database.engine.dialect.name != "sqlite":  # a server database: other workers may share it
-        pipeline.leases = ConversationLeases(database, ttl_s=settings.lease_ttl_s)
+    shared = database.engine.dialect.name != "sqlite"  # a server database: other workers may share it
+    worker = worker_name()
+    if shared:
+        pipeline.leases = ConversationLeases(database, owner=worker, ttl_s=settings.lease_ttl_s)
     handoff_store = HandoffStore(database)
     agents = Agents(database)
-    hub = ConsoleHub(settings.agent_grace_s, lambda agent_id: handoff.agent_gone(agent_id))
+    presence = AgentPresenceStore(database, worker, stale_s=settings.presence_stale_s)
+    hub = ConsoleHub(settings.agent_grace_s, lambda agent_id: handoff.agent_gone(agent_id), presence)
+    if shared:
+        hub.frames = PostgresFrames(database, settings.database_url, hub.deliver)
     handoff = HandoffService(handoff_store, store, rasa, pipeline.replies, ServiceHours.load(settings.office), hub,
                              pipeline.deliver, metrics)
     pipeline.handoff = handoff
-    auth = ConsoleAuth(agents, settings.secure_cookies)
+    auth = ConsoleAuth(agents, LoginFailures(database), settings.secure_cookies)
     ConsoleApi(auth, agents, handoff_store, handoff, hub, settings.queue_alert_s).add_routes(app)
     NluInboxApi(auth, settings.database_url).add_routes(app)
 
@@ -99,13 +117,18 @@ def create_app(settings: Settings) -> web.Application:
         recovered = await pipeline.recover()
         if recovered:
             log.info("answering %d message(s) accepted before the last stop", recovered)
+        if not shared:  # the only worker: presence rows of its previous run are history
+            await presence.forget_all_workers()
+        await hub.frames.start()
         await handoff.recover()
-        sweeping = asyncio.create_task(_sweep_forever(pipeline)) if pipeline.leases else None
+        upkeep = [asyncio.create_task(_console_upkeep_forever(hub))]
+        if pipeline.leases:
+            upkeep.append(asyncio.create_task(_sweep_forever(pipeline)))
         try:
             yield
         finally:
-            if sweeping is not None:
-                sweeping.cancel()
+            for task in upkeep:
+                task.cancel()
             await hub.close()
             await pipeline.workers.stop()
 

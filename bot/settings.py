@@ -59,6 +59,8 @@ class Settings:
     office: str = "default"
     queue_alert_s: float = 120.0
     agent_grace_s: float = 60.0
+    # GATEWAY_PRESENCE_STALE_S: a worker silent this long is dead and its agents' grace starts
+    presence_stale_s: float = 20.0
     secure_cookies: bool = False
     chat_per_minute: float = 20.0  # GATEWAY_CHAT_PER_MINUTE / GATEWAY_CHAT_BURST: messages of one chat
     chat_burst: int = 10
@@ -86,6 +88,7 @@ class Settings:
             office=env.get("GATEWAY_OFFICE") or "default",
             queue_alert_s=float(env.get("GATEWAY_QUEUE_ALERT_S") or 120.0),
             agent_grace_s=float(env.get("GATEWAY_AGENT_GRACE_S") or 60.0),
+            presence_stale_s=float(env.get("GATEWAY_PRESENCE_STALE_S") or 20.0),
             secure_cookies=(env.get("GATEWAY_SECURE_COOKIES") or "false").strip().lower() in _TRUE,
             chat_per_minute=float(env.get("GATEWAY_CHAT_PER_MINUTE") or 20.0),
             chat_burst=int(env.get("GATEWAY_CHAT_BURST") or 10),

@@ -76,14 +76,14 @@ class ConsoleApi:
             raise web.HTTPUnauthorized(text="session expired")
         ws = web.WebSocketResponse(heartbeat=20)
         await ws.prepare(request)
-        self.hub.connected(session.agent, ws)
+        await self.hub.connected(session.agent, ws)
         try:
             await ws.send_json({"type": "hello", "agent": self._agent_json(session)})
             async for frame in ws:
                 if frame.type == WSMsgType.ERROR:
                     break
         finally:
-            self.hub.disconnected(session.agent, ws)
+            await self.hub.disconnected(session.agent, ws)
         return ws
 
     # -- JSON -------------------------------------------------------------------------------------------
@@ -218,9 +218,9 @@ class ConsoleApi:
         return self._moved(moved, api_error(404, "not_found", "Percakapan tidak ditemukan."))
 
     async def agent_list(self, _request: web.Request, _session: ConsoleSession) -> web.Response:
-        active = await self.store.active_counts()
+        active, online = await self.store.active_counts(), await self.hub.online_ids()
         return web.json_response({"agents": [
-            {"id": agent.id, "name": agent.name, "role": agent.role, "online": self.hub.online(agent.id),
+            {"id": agent.id, "name": agent.name, "role": agent.role, "online": agent.id in online,
              "active": active.get(agent.id, 0)} for agent in await self.agents.all()]})
 
     async def canned(self, _request: web.Request, _session: ConsoleSession) -> web.Response:

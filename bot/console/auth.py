@@ -4,19 +4,15 @@ every state-changing call must also send the session's CSRF token in a header.""
 from __future__ import annotations
 
 import hmac
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 
 from aiohttp import web
 
 from bot.store.agents import Agents, ConsoleSession
+from bot.store.login_failures import LoginFailures
 
 COOKIE = "mpp_console"
 CSRF_HEADER = "X-CSRF-Token"
-MAX_FAILURES = 5
-FAILURE_WINDOW_S = 300.0
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 Handler = Callable[[web.Request, ConsoleSession], Awaitable[web.StreamResponse]]
 
@@ -25,31 +21,11 @@ def api_error(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"error": code, "message": message}, status=status)
 
 
-@dataclass
-class LoginThrottle:
-    """At most ``MAX_FAILURES`` wrong passwords per username in ``FAILURE_WINDOW_S`` (per gateway process)."""
-
-    failures: dict[str, deque[float]] = field(default_factory=dict)
-
-    def locked(self, username: str) -> bool:
-        recent = self.failures.get(username.lower(), deque())
-        cutoff = time.monotonic() - FAILURE_WINDOW_S
-        while recent and recent[0] < cutoff:
-            recent.popleft()
-        return len(recent) >= MAX_FAILURES
-
-    def failed(self, username: str) -> None:
-        self.failures.setdefault(username.lower(), deque()).append(time.monotonic())
-
-    def succeeded(self, username: str) -> None:
-        self.failures.pop(username.lower(), None)
-
-
 class ConsoleAuth:
-    def __init__(self, agents: Agents, secure_cookie: bool = False) -> None:
+    def __init__(self, agents: Agents, failures: LoginFailures, secure_cookie: bool = False) -> None:
         self.agents = agents
+        self.failures = failures  # in the database: every gateway worker counts every failure
         self.secure_cookie = secure_cookie
-        self.throttle = LoginThrottle()
 
     async def session_of(self, request: web.Request) -> ConsoleSession | None:
         token = request.cookies.get(COOKIE)
@@ -58,13 +34,13 @@ class ConsoleAuth:
     async def login(self, request: web.Request) -> web.Response:
         form = await request.post()
         username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
-        if self.throttle.locked(username):
+        if await self.failures.locked(username):
             raise web.HTTPSeeOther("/console/login?error=locked")
         result = await self.agents.login(username, password) if username and password else None
         if result is None:
-            self.throttle.failed(username)
+            await self.failures.failed(username)
             raise web.HTTPSeeOther("/console/login?error=1")
-        self.throttle.succeeded(username)
+        await self.failures.succeeded(username)
         token, _session = result
         response = web.HTTPSeeOther("/console")
         response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/console",

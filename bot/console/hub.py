@@ -1,8 +1,11 @@
 """Live console connections: who is online, and pushing events to the agents who may see them.
 
-An agent is online while at least one console tab has its websocket open. When the last one
-closes, a grace period starts; if the agent is not back by then, ``on_agent_gone`` runs (their
-conversations go back to the queue), so a lost connection never strands a citizen.
+An agent is online while at least one console tab has its websocket open, on any gateway worker
+(bot/store/presence.py). When the last one closes, a grace period starts; if the agent is not
+back by then — on this worker or another — ``on_agent_gone`` runs (their conversations go back to
+the queue), so a lost connection never strands a citizen. Agents whose worker died get the same
+grace once its presence rows go stale. Events travel between workers as frames
+(bot/console/frames.py); each worker hands them to its own sockets.
 """
 
 from __future__ import annotations
@@ -14,51 +17,70 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.console.audience import EVERYONE, Audience
+from bot.console.frames import Frames, LocalFrames
 from bot.store.agents import AgentInfo
+from bot.store.presence import AgentPresenceStore
 
 log = logging.getLogger(__name__)
 AgentGone = Callable[[int], Awaitable[None]]
 
 
 class ConsoleHub:
-    def __init__(self, grace_s: float, on_agent_gone: AgentGone) -> None:
+    def __init__(self, grace_s: float, on_agent_gone: AgentGone, presence: AgentPresenceStore) -> None:
         self.grace_s = grace_s
         self.on_agent_gone = on_agent_gone
+        self.presence = presence
+        self.frames: Frames = LocalFrames(self.deliver)  # the app sets PostgresFrames for several workers
         self._sockets: dict[int, set[web.WebSocketResponse]] = {}
         self._agents: dict[int, AgentInfo] = {}
         self._grace: dict[int, asyncio.Task[None]] = {}
+        self._presence_writes = asyncio.Lock()  # in order, so a quick close-and-reopen ends as "online"
+        self._presence_lost: set[int] = set()  # agents whose last presence write failed
 
-    def online(self, agent_id: int) -> bool:
+    def online_here(self, agent_id: int) -> bool:
         return bool(self._sockets.get(agent_id))
 
-    @property
-    def online_count(self) -> int:
-        return sum(1 for sockets in self._sockets.values() if sockets)
+    async def online_ids(self) -> set[int]:
+        """Agents with a console open on any worker."""
+        here = {agent_id for agent_id, sockets in self._sockets.items() if sockets}
+        return here | await self.presence.online_ids()
 
-    def connected(self, agent: AgentInfo, ws: web.WebSocketResponse) -> None:
+    async def connected(self, agent: AgentInfo, ws: web.WebSocketResponse) -> None:
         self._agents[agent.id] = agent
         self._sockets.setdefault(agent.id, set()).add(ws)
         pending = self._grace.pop(agent.id, None)
         if pending is not None:
             pending.cancel()
+        await self._write_presence(agent.id)
 
-    def disconnected(self, agent: AgentInfo, ws: web.WebSocketResponse) -> None:
+    async def disconnected(self, agent: AgentInfo, ws: web.WebSocketResponse) -> None:
         sockets = self._sockets.get(agent.id, set())
         sockets.discard(ws)
         if not sockets:
             self._sockets.pop(agent.id, None)
             self.start_grace(agent.id)
+        await self._write_presence(agent.id)
+
+    async def _write_presence(self, agent_id: int) -> None:
+        async with self._presence_writes:  # the count as it is now, not as it was when asked
+            try:
+                await self.presence.set_connections(agent_id, len(self._sockets.get(agent_id, ())))
+                self._presence_lost.discard(agent_id)
+            except Exception:  # the database is restarting: written again on the next tick
+                self._presence_lost.add(agent_id)
+                log.exception("recording the console presence of agent %d failed", agent_id)
 
     def start_grace(self, agent_id: int) -> None:
         """After the grace period, if the agent is still away, hand their conversations back."""
-        if agent_id in self._grace or self.online(agent_id):
+        if agent_id in self._grace or self.online_here(agent_id):
             return
         self._grace[agent_id] = asyncio.create_task(self._expire(agent_id), name=f"grace-{agent_id}")
 
     async def _expire(self, agent_id: int) -> None:
         try:
             await asyncio.sleep(self.grace_s)
-            if not self.online(agent_id):
+            if agent_id not in await self.online_ids():
                 await self.on_agent_gone(agent_id)
         except asyncio.CancelledError:
             raise
@@ -67,11 +89,25 @@ class ConsoleHub:
         finally:
             self._grace.pop(agent_id, None)
 
-    async def publish(self, frame: dict[str, Any], audience: Callable[[AgentInfo], bool] | None = None) -> None:
-        """Send ``frame`` to every open console of the agents in ``audience`` (everyone by default)."""
+    async def tick(self) -> None:
+        """Every few seconds: say this worker is alive, keep frames flowing, and give the agents of
+        a worker that died their grace period."""
+        await self.presence.heartbeat()
+        for agent_id in list(self._presence_lost):
+            await self._write_presence(agent_id)
+        await self.frames.check()
+        for agent_id in await self.presence.claim_orphans():
+            self.start_grace(agent_id)
+
+    async def publish(self, frame: dict[str, Any], audience: Audience = EVERYONE) -> None:
+        """Send ``frame`` to every open console, on every worker, of the agents in ``audience``."""
+        await self.frames.send(frame, audience)
+
+    async def deliver(self, frame: dict[str, Any], audience: Audience) -> None:
+        """Hand ``frame`` to this worker's sockets of the agents in ``audience``."""
         for agent_id, sockets in list(self._sockets.items()):
             agent = self._agents.get(agent_id)
-            if agent is None or (audience is not None and not audience(agent)):
+            if agent is None or not audience.includes(agent):
                 continue
             for ws in list(sockets):
                 try:
@@ -82,6 +118,11 @@ class ConsoleHub:
     async def close(self) -> None:
         for task in list(self._grace.values()):
             task.cancel()
+        await self.frames.close()
         for sockets in list(self._sockets.values()):
             for ws in list(sockets):
                 await ws.close()
+        try:
+            await self.presence.leave()
+        except Exception:
+            log.exception("recording that this worker's consoles closed failed")

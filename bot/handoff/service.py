@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from bot.console.audience import only
 from bot.console.hub import ConsoleHub
 from bot.handoff.hours import ServiceHours
 from bot.messages import BotMessage, Button
@@ -23,7 +24,7 @@ from bot.metrics import GatewayMetrics
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.replies import Replies
 from bot.store.agents import AgentInfo
-from bot.store.handoff import HandoffStore, Transition
+from bot.store.handoff import HandoffStore, Transition, audience_of
 from bot.store.models import utc_now
 from bot.store.transcripts import StoredInbound, TranscriptStore
 
@@ -71,7 +72,7 @@ class HandoffService:
 
     async def _estimate(self, position: int) -> str:
         """Honest: from how long agents really took lately and how many are online, or no number at all."""
-        online = self.hub.online_count
+        online = len(await self.hub.online_ids())
         if online == 0:
             return self.replies.say("estimate_no_agent")
         handling = await self.store.recent_handling_s()
@@ -128,8 +129,7 @@ class HandoffService:
     async def transfer(self, conversation_id: str, actor: AgentInfo, to_agent_id: int) -> Transition:
         moved = await self.store.transfer(conversation_id, actor, to_agent_id)
         if moved.changed:
-            await self.hub.publish({"type": "assigned", "conversation_id": conversation_id},
-                                   lambda agent: agent.id == to_agent_id)
+            await self.hub.publish({"type": "assigned", "conversation_id": conversation_id}, only(to_agent_id))
             await self.queue_changed()
         return moved
 
@@ -161,8 +161,9 @@ class HandoffService:
         await self.queue_changed()
 
     async def recover(self) -> None:
-        """After a restart nobody is online yet: agents holding conversations get their grace period."""
-        for agent_id in await self.store.assigned_agents():
+        """After a restart: agents holding conversations who are not online (on another worker) get
+        their grace period."""
+        for agent_id in await self.store.assigned_agents() - await self.hub.online_ids():
             self.hub.start_grace(agent_id)
 
     # -- helpers --------------------------------------------------------------------------------------
@@ -180,8 +181,7 @@ class HandoffService:
         view = await self.store.view(conversation_id)
         if view is None:
             return
-        await self.hub.publish({"type": "message", "conversation_id": conversation_id},
-                               lambda agent: self.store.may_see(agent, view))
+        await self.hub.publish({"type": "message", "conversation_id": conversation_id}, audience_of(view))
         await self.queue_changed()
 
     async def _resume_rasa(self, sender_id: str) -> None:

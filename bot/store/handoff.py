@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from bot.console.audience import Audience, of_conversation
 from bot.store.agents import AgentInfo
 from bot.store.models import Agent, CannedReply, Contact, Conversation, CsatRating, Message, Note, utc_now
 from privacy.masking import mask_personal_data, mask_phone
@@ -40,6 +41,11 @@ class ConversationView:
 
     def waiting_s(self, now: datetime) -> int | None:
         return int((now - self.queued_at).total_seconds()) if self.status == "queued" and self.queued_at else None
+
+
+def audience_of(view: ConversationView) -> Audience:
+    """Who may see the conversation and its events."""
+    return of_conversation(view.status, view.assigned_to[0] if view.assigned_to else None)
 
 
 @dataclass(frozen=True)
@@ -172,15 +178,16 @@ class HandoffStore:
     async def requeue_agent(self, agent_id: int) -> list[str]:
         """An agent who went away: their conversations go back to the queue, keeping their place."""
         def work(session: Session) -> list[str]:
-            ids = list(session.execute(select(Conversation.id).where(
-                Conversation.status == "assigned", Conversation.assigned_agent_id == agent_id)).scalars())
-            if ids:
-                session.execute(bulk(update(Conversation).where(
-                    Conversation.id.in_(ids), Conversation.status == "assigned",
-                    Conversation.assigned_agent_id == agent_id,
-                ).values(status="queued", assigned_agent_id=None, assigned_at=None)))
-                session.commit()
-            return ids
+            held = (Conversation.status == "assigned", Conversation.assigned_agent_id == agent_id)
+            moved = []
+            for conversation_id in session.execute(select(Conversation.id).where(*held)).scalars().all():
+                # one conditional UPDATE each: with several workers, each conversation is requeued
+                # (and its citizen told) by one of them only
+                if session.execute(bulk(update(Conversation).where(Conversation.id == conversation_id, *held).values(
+                        status="queued", assigned_agent_id=None, assigned_at=None))).rowcount:
+                    moved.append(conversation_id)
+            session.commit()
+            return moved
         return await self.database.run(work)
 
     @staticmethod
@@ -203,8 +210,7 @@ class HandoffStore:
         return await self.database.run(work)
 
     def may_see(self, agent: AgentInfo, view: ConversationView) -> bool:
-        return (agent.is_supervisor or view.status == "queued"
-                or (view.assigned_to is not None and view.assigned_to[0] == agent.id))
+        return audience_of(view).includes(agent)
 
     async def transcript(self, conversation_id: str) -> list[TranscriptLine]:
         def work(session: Session) -> list[TranscriptLine]:

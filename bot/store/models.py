@@ -133,6 +133,30 @@ class AgentSession(Base):
     last_seen_at = Column(DateTime, nullable=False)
 
 
+class AgentPresence(Base):
+    """Which gateway worker has console sockets of which agent open (several workers share this).
+
+    The worker refreshes ``seen_at`` while sockets are open; a row not refreshed for a while is
+    a worker that died. With no socket left, ``connections`` is 0 and ``seen_at`` says since when.
+    """
+
+    __tablename__ = "agent_presence"
+    worker = Column(String(64), primary_key=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"), primary_key=True)
+    connections = Column(Integer, nullable=False)
+    seen_at = Column(DateTime, nullable=False)
+
+
+class LoginFailure(Base):
+    """A wrong console password (or unknown username), counted by every worker for the throttle."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_username_time", "username", "failed_at"),)
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(64), nullable=False)
+    failed_at = Column(DateTime, nullable=False)
+
+
 class Note(Base):
     """An agent's private note on a conversation (never sent to the citizen)."""
 

@@ -14,9 +14,10 @@ import aiohttp
 import pytest
 
 from tests.channels.console_client import ConsoleAgent
+from tests.channels.handoff_steps import ask_for_an_officer, name_of, say
 from tests.channels.telegram_chat import TelegramCitizen, buttons_of, text_of
 from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, TgUser, callback_update, text_update
+from tests.fakes.telegram_api import FakeTelegramApi, callback_update
 from tests.gateway_server import Gateway
 from tests.metrics_reader import grew, scrape, value
 
@@ -42,27 +43,6 @@ async def agents(gateway: Gateway) -> AsyncIterator[tuple[ConsoleAgent, ConsoleA
 @pytest.fixture
 def citizen(gateway: Gateway, telegram_api: InThread[FakeTelegramApi]) -> TelegramCitizen:
     return TelegramCitizen(gateway, telegram_api)
-
-
-def name_of(citizen: TelegramCitizen) -> str:
-    return f"Warga {citizen.chat_id}"
-
-
-async def say(citizen: TelegramCitizen, text: str) -> None:
-    """A text message from a citizen whose Telegram name tells them apart on the console."""
-    user = TgUser(id=citizen.chat_id, first_name="Warga", last_name=str(citizen.chat_id), username=None)
-    assert (await citizen.post(text_update(citizen.chat_id, text, user=user)))[0] == 200
-
-
-async def ask_for_an_officer(citizen: TelegramCitizen, agent: ConsoleAgent) -> str:
-    """The citizen asks for a person; returns the conversation id once it is in the agent's queue."""
-    await say(citizen, "saya mau bicara dengan petugas")
-    bot_answer, queued = await citizen.replies(2)
-    assert "petugas" in text_of(bot_answer).lower()
-    assert "antrean" in text_of(queued) and "batal" in text_of(queued)
-    conversation = await agent.wait_for_conversation(
-        lambda c: c["status"] == "queued" and c["citizen"] == name_of(citizen))
-    return str(conversation["id"])
 
 
 async def test_two_agents_claim_at_once_and_exactly_one_wins(

@@ -1,0 +1,96 @@
+"""Which agents have the console open, on any gateway worker.
+
+Each worker writes only its own rows (one per agent with sockets open on it) and refreshes them
+every ``heartbeat_s`` (a quarter of ``stale_s``); every worker reads all rows. An agent is online
+while some worker has a socket of theirs open and has refreshed its row lately: a worker that was
+killed stops refreshing, and its agents count as gone ``stale_s`` later (then their grace period
+starts).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.store.models import AgentPresence, utc_now
+from storage.database import Database, bulk
+
+STALE_S = 20.0
+FORGET_AFTER = timedelta(days=1)  # rows of agents long gone, kept that long for nothing
+
+
+class AgentPresenceStore:
+    def __init__(self, database: Database, worker: str, stale_s: float = STALE_S) -> None:
+        self.database = database
+        self.worker = worker
+        self.stale_s = stale_s
+        self.heartbeat_s = stale_s / 4  # three heartbeats may be late before an agent counts as gone
+
+    async def set_connections(self, agent_id: int, connections: int) -> None:
+        """This worker now has ``connections`` console sockets of the agent open."""
+        def work(session: Session) -> None:
+            row = session.get(AgentPresence, (self.worker, agent_id))
+            if row is None:
+                session.add(AgentPresence(worker=self.worker, agent_id=agent_id, connections=connections,
+                                          seen_at=utc_now()))
+            else:
+                row.connections, row.seen_at = connections, utc_now()
+            session.commit()
+        await self.database.run(work)
+
+    async def heartbeat(self) -> None:
+        """Still alive: refresh this worker's open rows; drop rows nobody needs any more."""
+        def work(session: Session) -> None:
+            now = utc_now()
+            session.execute(bulk(update(AgentPresence).where(
+                AgentPresence.worker == self.worker, AgentPresence.connections > 0).values(seen_at=now)))
+            session.execute(bulk(delete(AgentPresence).where(AgentPresence.seen_at < now - FORGET_AFTER)))
+            session.commit()
+        await self.database.run(work)
+
+    async def online_ids(self) -> set[int]:
+        def work(session: Session) -> set[int]:
+            fresh = utc_now() - timedelta(seconds=self.stale_s)
+            return set(session.execute(select(AgentPresence.agent_id).where(and_(
+                AgentPresence.connections > 0, AgentPresence.seen_at >= fresh))).scalars())
+        return await self.database.run(work)
+
+    async def claim_orphans(self) -> set[int]:
+        """Agents whose open consoles were all on workers that stopped refreshing (killed).
+
+        Their stale rows are marked closed with one conditional UPDATE each, so when several
+        workers look at once each orphan is returned by one of them only.
+        """
+        def work(session: Session) -> set[int]:
+            fresh = utc_now() - timedelta(seconds=self.stale_s)
+            stale = (AgentPresence.connections > 0, AgentPresence.seen_at < fresh)
+            claimed: set[int] = set()
+            for worker, agent_id in session.execute(select(AgentPresence.worker, AgentPresence.agent_id)
+                                                    .where(*stale)).all():
+                marked = session.execute(bulk(update(AgentPresence).where(
+                    AgentPresence.worker == worker, AgentPresence.agent_id == agent_id, *stale).values(connections=0)))
+                if marked.rowcount:
+                    claimed.add(agent_id)
+            session.commit()
+            still_online = set(session.execute(select(AgentPresence.agent_id).where(
+                AgentPresence.connections > 0, AgentPresence.seen_at >= fresh)).scalars())
+            return claimed - still_online
+        return await self.database.run(work)
+
+    async def leave(self) -> None:
+        """This worker stops: its agents' sockets are closed as of now."""
+        def work(session: Session) -> None:
+            session.execute(bulk(update(AgentPresence).where(
+                AgentPresence.worker == self.worker, AgentPresence.connections > 0).values(
+                connections=0, seen_at=utc_now())))
+            session.commit()
+        await self.database.run(work)
+
+    async def forget_all_workers(self) -> None:
+        """The only worker starts (embedded profile): rows of its previous run are history."""
+        def work(session: Session) -> None:
+            session.execute(bulk(delete(AgentPresence)))
+            session.commit()
+        await self.database.run(work)
