@@ -33,6 +33,7 @@ from bot.store.leases import ConversationLeases, worker_name
 from bot.store.linking import ChannelLinks
 from bot.store.login_failures import LoginFailures
 from bot.store.presence import AgentPresenceStore
+from bot.store.rasa_outbox import RasaOutbox
 from bot.store.transcripts import TranscriptStore
 from bot.web_common import add_common_static
 from observability.http_metrics import metrics_endpoint
@@ -63,14 +64,16 @@ async def _sweep_forever(pipeline: MessagePipeline) -> None:
             log.exception("sweep for stranded conversations failed")
 
 
-async def _console_upkeep_forever(hub: ConsoleHub) -> None:
-    """Presence heartbeat, the frames' listening connection, agents of a worker that died."""
+async def _handoff_upkeep_forever(handoff: HandoffService) -> None:
+    """Presence heartbeat, the frames' listening connection, agents of a worker that died, and
+    tracker events still owed to Rasa."""
     while True:
-        await asyncio.sleep(hub.presence.heartbeat_s)
+        await asyncio.sleep(handoff.hub.presence.heartbeat_s)
         try:
-            await hub.tick()
+            await handoff.hub.tick()
+            await handoff.settle_all_with_rasa()
         except Exception:  # the database may be restarting: try again next time
-            log.exception("console upkeep failed")
+            log.exception("handoff upkeep failed")
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -99,7 +102,7 @@ def create_app(settings: Settings) -> web.Application:
     if shared:
         hub.frames = PostgresFrames(database, settings.database_url, hub.deliver)
     handoff = HandoffService(handoff_store, store, rasa, pipeline.replies, ServiceHours.load(settings.office), hub,
-                             pipeline.deliver, metrics)
+                             pipeline.deliver, RasaOutbox(database, worker), metrics)
     pipeline.handoff = handoff
     auth = ConsoleAuth(agents, LoginFailures(database), settings.secure_cookies)
     ConsoleApi(auth, agents, handoff_store, handoff, hub, settings.queue_alert_s).add_routes(app)
@@ -121,7 +124,7 @@ def create_app(settings: Settings) -> web.Application:
             await presence.forget_all_workers()
         await hub.frames.start()
         await handoff.recover()
-        upkeep = [asyncio.create_task(_console_upkeep_forever(hub))]
+        upkeep = [asyncio.create_task(_handoff_upkeep_forever(handoff))]
         if pipeline.leases:
             upkeep.append(asyncio.create_task(_sweep_forever(pipeline)))
         try:

@@ -134,7 +134,8 @@ class MessagePipeline:
             return
         if self.handoff is not None and message.kind in CONVERSATIONAL:
             # read now, not when it arrived: an earlier message in the queue may have started a handoff
-            stored = replace(stored, status=await self.store.conversation_status(stored.conversation_id))
+            status, owed = await self.store.conversation_state(stored.conversation_id)
+            stored = replace(stored, status=status, rasa_events_owed=owed)
             if stored.status in IN_HANDOFF:
                 await self.handoff.citizen_wrote(stored)
                 return
@@ -175,6 +176,10 @@ class MessagePipeline:
         while True:
             attempt += 1
             try:
+                if stored.rasa_events_owed and self.handoff is not None and not (
+                        await self.handoff.settle_with_rasa(stored.conversation_id)):
+                    # a tracker still paused would not answer: the resume goes first
+                    raise RasaUnavailable("tracker events for this conversation are not in Rasa yet")
                 return await self.rasa.send(stored.sender_id, text, message_id=str(stored.id),
                                             metadata={"channel": stored.message.channel.value})
             except RasaUnavailable as problem:

@@ -7,7 +7,6 @@ greet the citizen as a stranger) when the agent resolves it or the citizen stops
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import re
@@ -26,6 +25,7 @@ from bot.replies import Replies
 from bot.store.agents import AgentInfo
 from bot.store.handoff import HandoffStore, Transition, audience_of
 from bot.store.models import utc_now
+from bot.store.rasa_outbox import RasaOutbox
 from bot.store.transcripts import StoredInbound, TranscriptStore
 
 log = logging.getLogger(__name__)
@@ -35,13 +35,14 @@ RATING = re.compile(r"^\s*([1-5])\s*(?:/\s*5)?\s*[.!]*\s*$")
 RESUMED: list[dict[str, Any]] = [{"event": "resume"}, {"event": "slot", "name": "handed_off", "value": True}]
 PAUSED: list[dict[str, Any]] = [{"event": "pause"}]
 RATING_BUTTONS = tuple(Button(title=str(n), payload=str(n)) for n in range(1, 6))
-RASA_EVENT_ATTEMPTS = 6
 
 
 class HandoffService:
     def __init__(self, store: HandoffStore, transcripts: TranscriptStore, rasa: RasaClient, replies: Replies,
-                 hours: ServiceHours, hub: ConsoleHub, send: Send, metrics: GatewayMetrics | None = None) -> None:
+                 hours: ServiceHours, hub: ConsoleHub, send: Send, outbox: RasaOutbox,
+                 metrics: GatewayMetrics | None = None) -> None:
         self.store = store
+        self.outbox = outbox  # pause/resume events stay here until Rasa has them
         self.metrics = metrics or GatewayMetrics()
         self.transcripts = transcripts
         self.rasa = rasa
@@ -49,7 +50,6 @@ class HandoffService:
         self.hours = hours
         self.hub = hub
         self.send = send
-        self._background: set[asyncio.Task[Any]] = set()
 
     # -- from the citizen's side ------------------------------------------------------------------
 
@@ -89,7 +89,7 @@ class HandoffService:
             moved = await self.store.cancel(stored.conversation_id)
             if moved.changed:
                 await self.transcripts.finish_inbound(stored, "answered")
-                await self._resume_rasa(stored.sender_id)
+                await self._resume_rasa(stored.conversation_id, stored.sender_id)
                 await self.send(stored, BotMessage(self.replies.say("handoff_cancelled")), "system", None)
                 await self.queue_changed()
                 return
@@ -136,7 +136,7 @@ class HandoffService:
     async def resolve(self, conversation_id: str, actor: AgentInfo) -> Transition:
         moved = await self.store.resolve(conversation_id, actor)
         if moved.changed and moved.view is not None:
-            await self._resume_rasa(moved.view.sender_id)
+            await self._resume_rasa(moved.view.id, moved.view.sender_id)
             latest = await self.transcripts.latest_inbound(conversation_id)
             if latest is not None:
                 await self.send(latest, BotMessage(self.replies.say("csat_question"), RATING_BUTTONS), "system", None)
@@ -147,7 +147,7 @@ class HandoffService:
         moved = await self.store.takeover(conversation_id, supervisor)
         if moved.changed and moved.view is not None:
             if moved.previous_status in ("bot", "resolved"):
-                await self._post_to_rasa(moved.view.sender_id, PAUSED)
+                await self._post_to_rasa(moved.view.id, moved.view.sender_id, PAUSED)
             await self._tell_citizen(conversation_id, self.replies.say("handoff_taken_over", agent=supervisor.name))
             await self.queue_changed()
         return moved
@@ -184,27 +184,29 @@ class HandoffService:
         await self.hub.publish({"type": "message", "conversation_id": conversation_id}, audience_of(view))
         await self.queue_changed()
 
-    async def _resume_rasa(self, sender_id: str) -> None:
-        await self._post_to_rasa(sender_id, RESUMED)
+    async def _resume_rasa(self, conversation_id: str, sender_id: str) -> None:
+        await self._post_to_rasa(conversation_id, sender_id, RESUMED)
 
-    async def _post_to_rasa(self, sender_id: str, events: list[dict[str, Any]]) -> None:
-        """Tell Rasa, retrying in the background while it is unreachable (the state is already saved)."""
-        try:
-            await self.rasa.post_events(sender_id, events)
-        except RasaUnavailable as problem:
-            log.warning("Rasa unavailable for tracker events (%s); retrying in the background", problem)
-            task = asyncio.create_task(self._retry_events(sender_id, events))
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+    async def _post_to_rasa(self, conversation_id: str, sender_id: str, events: list[dict[str, Any]]) -> None:
+        """Tell Rasa now if it can be reached; the events are kept until it has them either way."""
+        await self.outbox.add(conversation_id, sender_id, events)
+        await self.settle_with_rasa(conversation_id)
 
-    async def _retry_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
-        delay = 1.0
-        for _ in range(RASA_EVENT_ATTEMPTS):
-            await asyncio.sleep(delay)
+    async def settle_with_rasa(self, conversation_id: str) -> bool:
+        """Post the conversation's owed tracker events to Rasa, oldest first. True when none is left;
+        False while Rasa cannot be reached or another worker is posting them (tried again later)."""
+        while (owed := await self.outbox.claim_next(conversation_id)) is not None:
             try:
-                await self.rasa.post_events(sender_id, events)
-                return
-            except RasaUnavailable:
-                delay *= 2
-        log.error("tracker events for a conversation could not be posted to Rasa; it may stay %s",
-                  "paused" if events == PAUSED else "resumed")
+                await self.rasa.post_events(owed.sender_id, owed.events)
+            except RasaUnavailable as problem:
+                log.warning("Rasa unavailable for tracker events (%s); kept for later", problem)
+                await self.outbox.failed(owed.id)
+                return False
+            await self.outbox.delivered(owed.id)
+        return not await self.outbox.owes(conversation_id)
+
+    async def settle_all_with_rasa(self) -> None:
+        """Every conversation still owed tracker events (Rasa was down, or a worker died meanwhile)."""
+        for conversation_id in await self.outbox.conversations_owed():
+            if not await self.settle_with_rasa(conversation_id):
+                return  # Rasa is still unreachable: next time

@@ -133,6 +133,25 @@ class AgentSession(Base):
     last_seen_at = Column(DateTime, nullable=False)
 
 
+class RasaOutboxEntry(Base):
+    """Tracker events (pause, resume) the gateway owes Rasa for a conversation, oldest first.
+
+    Stored before they are posted, deleted once Rasa has them: a Rasa outage or a worker that
+    dies in between delays them but never loses them, and a citizen's next message waits for them
+    (a message sent to a tracker still paused would get no answer). ``claimed_by`` and
+    ``claimed_until``: the worker posting it now, so two workers do not post it twice.
+    """
+
+    __tablename__ = "rasa_outbox"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(36), ForeignKey("conversations.id"), nullable=False, index=True)
+    sender_id = Column(String(64), nullable=False)
+    events = Column(JSON, nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    claimed_by = Column(String(64))
+    claimed_until = Column(DateTime)
+
+
 class AgentPresence(Base):
     """Which gateway worker has console sockets of which agent open (several workers share this).
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, or_, select, update
+from sqlalchemy import String, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.messages import BotMessage, Button, Channel, InboundKind, InboundMessage
-from bot.store.models import ChannelIdentity, Contact, Conversation, Message, utc_now
+from bot.store.models import ChannelIdentity, Contact, Conversation, Message, RasaOutboxEntry, utc_now
 from storage.database import Database, bulk
 
 
@@ -31,6 +31,7 @@ class StoredInbound:
     sender_id: str
     message: InboundMessage
     status: str = "bot"  # the conversation's handoff status when the message arrived
+    rasa_events_owed: bool = False  # a pause/resume not yet in Rasa (re-read when the message is handled)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ _CONVERSATION_OF_ADDRESS = (
     .order_by(Conversation.created_at.desc()).limit(1)
 )
 _INSERT_MESSAGE = MESSAGES.insert()
-_STATUS = select(Conversation.status).where(Conversation.id == bindparam("conversation"))
+_STATE = select(Conversation.status, exists().where(RasaOutboxEntry.conversation_id == Conversation.id)).where(
+    Conversation.id == bindparam("conversation"))
 _TOUCH_CONVERSATION = (update(Conversation.__table__).where(Conversation.id == bindparam("conversation"))
                        .values(last_message_at=bindparam("now")))
 
@@ -254,9 +256,11 @@ class TranscriptStore:
             return _entry(row).buttons if row is not None else ()
         return await self.database.run(work)
 
-    async def conversation_status(self, conversation_id: str) -> str:
-        def work(session: Session) -> str:
-            return str(session.execute(_STATUS, {"conversation": conversation_id}).scalar_one())
+    async def conversation_state(self, conversation_id: str) -> tuple[str, bool]:
+        """The handoff status, and whether tracker events are still owed to Rasa (bot/store/rasa_outbox.py)."""
+        def work(session: Session) -> tuple[str, bool]:
+            status, owed = session.execute(_STATE, {"conversation": conversation_id}).one()
+            return str(status), bool(owed)
         return await self.database.run(work)
 
     async def latest_inbound(self, conversation_id: str) -> StoredInbound | None:

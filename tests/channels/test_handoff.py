@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
+from tests.background_proxy import BackgroundProxy
 from tests.channels.console_client import ConsoleAgent
 from tests.channels.handoff_steps import ask_for_an_officer, name_of, say
 from tests.channels.telegram_chat import TelegramCitizen, buttons_of, text_of
@@ -191,6 +192,28 @@ async def test_a_queued_conversation_survives_a_gateway_restart(
     await asyncio.sleep(1.0)
     assert len(citizen.sent_so_far()) == citizen.seen  # still with the agent, not the bot
     await agent.post(f"/conversations/{conversation}/resolve")
+
+
+async def test_the_resume_rasa_could_not_take_is_kept_across_a_restart_and_sent_before_the_next_question(
+        citizen: TelegramCitizen, agents: tuple[ConsoleAgent, ConsoleAgent], gateway: Gateway,
+        rasa_link: BackgroundProxy) -> None:
+    agent, _ = agents
+    conversation = await ask_for_an_officer(citizen, agent)
+    assert (await agent.post(f"/conversations/{conversation}/claim"))[0] == 200
+    await citizen.replies(1)
+    rasa_link.refuse()  # Rasa cannot be reached when the agent resolves: its tracker stays paused
+    try:
+        assert (await agent.post(f"/conversations/{conversation}/resolve"))[0] == 200
+        [rating_question] = await citizen.replies(1)
+        assert buttons_of(rating_question)
+        await asyncio.to_thread(gateway.restart)  # and the gateway that owed Rasa the resume restarts
+        await say(citizen, "syarat bikin kk baru apa")
+        [disruption] = await citizen.replies(1, timeout=30)  # the question waits, the citizen is told
+        assert "gangguan" in text_of(disruption)
+    finally:
+        rasa_link.passthrough()
+    [answer] = await citizen.replies(1, timeout=60)
+    assert "KK" in text_of(answer) or "Kartu Keluarga" in text_of(answer)
 
 
 async def test_the_queue_and_its_waits_are_in_the_metrics(

@@ -1,4 +1,4 @@
-"""Console state shared by gateway workers: agent presence and the login throttle.
+"""State shared by gateway workers: agent presence, the login throttle, tracker events owed to Rasa.
 
 Revision ID: 0004
 Revises: 0003
@@ -34,9 +34,24 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_login_failures_username_time', 'login_failures', ['username', 'failed_at'])
+    op.create_table(
+        'rasa_outbox',
+        sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column('conversation_id', sa.String(length=36), nullable=False),
+        sa.Column('sender_id', sa.String(length=64), nullable=False),
+        sa.Column('events', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('claimed_by', sa.String(length=64), nullable=True),
+        sa.Column('claimed_until', sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_rasa_outbox_conversation_id', 'rasa_outbox', ['conversation_id'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_rasa_outbox_conversation_id', table_name='rasa_outbox')
+    op.drop_table('rasa_outbox')
     op.drop_index('ix_login_failures_username_time', table_name='login_failures')
     op.drop_table('login_failures')
     op.drop_table('agent_presence')
