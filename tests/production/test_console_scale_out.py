@@ -101,11 +101,15 @@ async def consoles() -> AsyncIterator[list[Console]]:
         await console.close()
 
 
-async def queued_citizen(worker: Gateway, api: InThread[FakeTelegramApi], watcher: ConsoleAgent
-                         ) -> tuple[TelegramCitizen, str]:
-    """A citizen writing to ``worker`` who asked for an officer, and their conversation's id."""
+async def claimed_citizen(worker: Gateway, api: InThread[FakeTelegramApi], agent: Console,
+                          watcher: Console | None = None) -> tuple[TelegramCitizen, str]:
+    """A citizen writing to ``worker`` asks for an officer (seen in ``watcher``'s queue) and ``agent``
+    claims the conversation; the citizen and the conversation's id."""
     citizen = TelegramCitizen(worker, api, chat_id=new_chat())
-    return citizen, await ask_for_an_officer(citizen, watcher)
+    conversation = await ask_for_an_officer(citizen, (watcher or agent).agent)
+    assert (await agent.agent.post(f"/conversations/{conversation}/claim"))[0] == 200
+    await citizen.replies(1)
+    return citizen, conversation
 
 
 async def test_what_one_worker_sees_reaches_agents_on_the_other_live(
@@ -113,10 +117,8 @@ async def test_what_one_worker_sees_reaches_agents_on_the_other_live(
     first, second = workers
     consoles += [await open_console(second), await open_console(first)]
     agent, colleague = consoles
-    citizen, conversation = await queued_citizen(first, telegram_api, agent.agent)
-    await agent.frame({"type": "queue"})
-    assert (await agent.agent.post(f"/conversations/{conversation}/claim"))[0] == 200
-    await citizen.replies(1)
+    citizen, conversation = await claimed_citizen(first, telegram_api, agent)
+    await agent.frame({"type": "queue"})  # the handoff on the first worker, pushed to the second
     await say(citizen, "nomor antrean saya berapa ya")
     # the citizen wrote to the first worker: the agent on the second sees it at once, the colleague
     # (not assigned, not a supervisor) gets nothing about it
@@ -133,9 +135,7 @@ async def test_an_agent_online_on_one_worker_keeps_their_citizens_when_the_other
     first, second = workers
     consoles += [await open_console(second), await open_console(first, "supervisor")]
     agent, supervisor = consoles
-    citizen, conversation = await queued_citizen(second, telegram_api, agent.agent)
-    assert (await agent.agent.post(f"/conversations/{conversation}/claim"))[0] == 200
-    await citizen.replies(1)
+    citizen, conversation = await claimed_citizen(second, telegram_api, agent)
     listed = {a["id"]: a for a in (await supervisor.agent.get("/agents"))["agents"]}
     assert listed[agent.agent.me["id"]]["online"] is True  # the supervisor's worker sees the other's socket
     process = first.process
@@ -154,9 +154,7 @@ async def test_the_citizens_of_an_agent_on_a_killed_worker_are_requeued_once(
     first, second = workers
     consoles += [await open_console(first), await open_console(second)]
     agent, colleague = consoles
-    citizen, conversation = await queued_citizen(second, telegram_api, colleague.agent)
-    assert (await agent.agent.post(f"/conversations/{conversation}/claim"))[0] == 200
-    await citizen.replies(1)
+    citizen, conversation = await claimed_citizen(second, telegram_api, agent, watcher=colleague)
     process = first.process
     assert process is not None
     process.kill()  # the agent's console was on this worker, and the agent does not come back
