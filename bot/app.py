@@ -11,6 +11,7 @@ from aiohttp import web
 from bot.channels.telegram import TelegramChannel
 from bot.channels.web import WebChannel
 from bot.channels.whatsapp import WhatsAppChannel
+from bot.compressed_bodies import refuse_compressed_bodies
 from bot.console.api import ConsoleApi
 from bot.console.auth import ConsoleAuth
 from bot.console.frames import PostgresFrames
@@ -81,7 +82,8 @@ def create_app(settings: Settings) -> web.Application:
     metrics = GatewayMetrics()
     ip_limit = ip_limit_middleware(TokenBuckets(settings.ip_per_minute, settings.ip_burst), settings.trust_forwarded,
                                    metrics.rate_limited.labels("ip").inc)
-    app = web.Application(client_max_size=MAX_WEBHOOK_BYTES, middlewares=[metrics.http.middleware, ip_limit])
+    app = web.Application(client_max_size=MAX_WEBHOOK_BYTES,
+                          middlewares=[metrics.http.middleware, refuse_compressed_bodies, ip_limit])
     app[SETTINGS] = settings
     database = gateway_database(settings.database_url)
     app[DATABASE] = database

@@ -72,3 +72,13 @@ def rank(model: Pipeline, texts: Sequence[str], length: int = 10) -> list[list[d
         best = np.argsort(-row)[:length]
         rankings.append([{"name": str(labels[i]), "confidence": float(row[i])} for i in best])
     return rankings
+
+
+def without_dropped_terms(model: Pipeline) -> Pipeline:
+    """``model`` without the vectorisers' ``stop_words_``: the terms left out by ``min_df``, i.e.
+    pieces of training messages seen once, which nothing needs after fitting (scikit-learn's own
+    advice before persisting; CVE-2024-5206). Returns the same object."""
+    for _name, vectoriser in model.named_steps["features"].transformer_list:
+        if hasattr(vectoriser, "stop_words_"):
+            del vectoriser.stop_words_
+    return model

@@ -19,7 +19,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.pipeline import Pipeline
 
-from nlu.intent_model import build_intent_model, compile_patterns, rank, speed_up_prediction, with_pattern_tokens
+from nlu.intent_model import (
+    build_intent_model,
+    compile_patterns,
+    rank,
+    speed_up_prediction,
+    with_pattern_tokens,
+    without_dropped_terms,
+)
 from nlu.stored_state import StoredStateComponent
 
 MODEL_FILE = "intent_model.joblib"
@@ -41,7 +48,7 @@ class LinearIntentClassifier(StoredStateComponent, IntentClassifier):
 
     @classmethod
     def _write_state(cls, directory: Path, state: tuple[Pipeline, list[dict[str, str]]]) -> None:
-        joblib.dump(state[0], directory / MODEL_FILE)
+        joblib.dump(without_dropped_terms(state[0]), directory / MODEL_FILE)
         (directory / PATTERNS_FILE).write_text(json.dumps(state[1]), encoding="utf-8")
 
     @classmethod

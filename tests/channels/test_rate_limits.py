@@ -6,6 +6,8 @@ A gateway of its own with small limits: the shared one serves every test from 12
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import sqlite3
 from collections.abc import Iterator
 
@@ -93,3 +95,20 @@ async def test_a_huge_webhook_body_is_refused_before_it_is_read(limited_gateway:
             headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET,
                      "X-Hub-Signature-256": "sha256=" + "0" * 64}) as answer:
         assert answer.status == 413
+
+
+async def test_a_compressed_body_is_refused_and_nothing_of_it_is_answered(
+        limited_gateway: Gateway, telegram_api: InThread[FakeTelegramApi]) -> None:
+    citizen = TelegramCitizen(limited_gateway, telegram_api)
+    update = json.dumps(text_update(citizen.chat_id, "syarat bikin ktp baru")).encode()
+    async with aiohttp.ClientSession(auto_decompress=False) as http, http.post(
+            f"{limited_gateway.url}/telegram/webhook", data=gzip.compress(update),
+            headers={"Content-Type": "application/json", "Content-Encoding": "gzip",
+                     "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}) as answer:
+        assert answer.status == 415
+    status, _ = await citizen.post(text_update(citizen.chat_id, "jam buka mpp"))  # the same, plain
+    assert status == 200
+    [reply] = await citizen.replies(1)
+    assert "ktp" not in text_of(reply).lower()
+    await asyncio.sleep(1.0)
+    assert len(citizen.sent_so_far()) == 1

@@ -1,0 +1,25 @@
+"""Compressed request bodies are refused (415) before any handler reads them.
+
+aiohttp below 3.13.3 inflates a compressed request body without a size limit (CVE-2025-69223,
+a "zip bomb": a few kilobytes that become gigabytes in memory), and Rasa 3.6, which shares the
+project's environment, pins aiohttp below 3.10. Nothing the gateway serves needs one: Telegram,
+Meta's webhooks and browsers send plain bodies. nginx refuses them at the edge as well
+(deploy/nginx/nginx.conf) — there nothing reaches the gateway at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import hdrs, web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+PLAIN = {"", "identity"}
+
+
+@web.middleware
+async def refuse_compressed_bodies(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.headers.get(hdrs.CONTENT_ENCODING, "").strip().lower() not in PLAIN:
+        return web.Response(status=415, text="Permintaan terkompresi tidak diterima.",
+                            headers={hdrs.CONNECTION: "close"})
+    return await handler(request)
