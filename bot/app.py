@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
@@ -53,28 +53,20 @@ async def _to_chat(_request: web.Request) -> web.Response:
     raise web.HTTPFound("/chat")
 
 
-async def _sweep_forever(pipeline: MessagePipeline) -> None:
-    """Take over the unanswered messages of a worker that died (its leases ran out)."""
-    assert pipeline.leases is not None
-    while True:
-        await asyncio.sleep(pipeline.leases.ttl_s)
-        try:
-            if taken := await pipeline.sweep():
-                log.info("took over %d unanswered message(s) of another worker", taken)
-        except Exception:  # the database may be restarting: try again next time
-            log.exception("sweep for stranded conversations failed")
+async def _take_over_stranded(pipeline: MessagePipeline) -> None:
+    """The unanswered messages of a worker that died (its leases ran out)."""
+    if taken := await pipeline.sweep():
+        log.info("took over %d unanswered message(s) of another worker", taken)
 
 
-async def _handoff_upkeep_forever(handoff: HandoffService) -> None:
-    """Presence heartbeat, the frames' listening connection, agents of a worker that died, and
-    tracker events still owed to Rasa."""
+async def _every(seconds: float, work: Callable[[], Awaitable[None]], what: str) -> None:
+    """``work`` every ``seconds``, for the life of the worker; a failure waits for the next round."""
     while True:
-        await asyncio.sleep(handoff.hub.presence.heartbeat_s)
+        await asyncio.sleep(seconds)
         try:
-            await handoff.hub.tick()
-            await handoff.settle_all_with_rasa()
+            await work()
         except Exception:  # the database may be restarting: try again next time
-            log.exception("handoff upkeep failed")
+            log.exception("%s failed", what)
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -100,11 +92,14 @@ def create_app(settings: Settings) -> web.Application:
     handoff_store = HandoffStore(database)
     agents = Agents(database)
     presence = AgentPresenceStore(database, worker, stale_s=settings.presence_stale_s)
-    hub = ConsoleHub(settings.agent_grace_s, lambda agent_id: handoff.agent_gone(agent_id), presence)
+    hub = ConsoleHub(settings.agent_grace_s, lambda agent_id: handoff.agent_gone(agent_id), presence,
+                     handoff_store.assigned_agents)
     if shared:
         hub.frames = PostgresFrames(database, settings.database_url, hub.deliver)
+    # a claim on owed tracker events outlasts a post that tries every Rasa server in turn
+    outbox = RasaOutbox(database, worker, claim_s=settings.rasa_timeout_s * len(rasa.servers) + 10)
     handoff = HandoffService(handoff_store, store, rasa, pipeline.replies, ServiceHours.load(settings.office), hub,
-                             pipeline.deliver, RasaOutbox(database, worker), metrics)
+                             pipeline.deliver, outbox, metrics)
     pipeline.handoff = handoff
     auth = ConsoleAuth(agents, LoginFailures(database), settings.secure_cookies)
     ConsoleApi(auth, agents, handoff_store, handoff, hub, settings.queue_alert_s).add_routes(app)
@@ -126,9 +121,13 @@ def create_app(settings: Settings) -> web.Application:
             await presence.forget_all_workers()
         await hub.frames.start()
         await handoff.recover()
-        upkeep = [asyncio.create_task(_handoff_upkeep_forever(handoff))]
+        # separate loops: a Rasa that hangs must not delay the presence heartbeat
+        upkeep = [asyncio.create_task(_every(presence.heartbeat_s, hub.tick, "console upkeep")),
+                  asyncio.create_task(_every(presence.heartbeat_s, handoff.settle_all_with_rasa,
+                                             "posting owed tracker events to Rasa"))]
         if pipeline.leases:
-            upkeep.append(asyncio.create_task(_sweep_forever(pipeline)))
+            upkeep.append(asyncio.create_task(_every(pipeline.leases.ttl_s, lambda: _take_over_stranded(pipeline),
+                                                     "sweep for stranded conversations")))
         try:
             yield
         finally:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.channels.base import ChannelSender, DeliveryFailed, NotConnected
-from bot.handoff.service import HandoffService
+from bot.handoff.service import HandoffService, Settled
 from bot.messages import BotMessage, Channel, InboundKind, InboundMessage
 from bot.metrics import GatewayMetrics
 from bot.ordering import OrderedWorkers
@@ -176,8 +176,8 @@ class MessagePipeline:
         while True:
             attempt += 1
             try:
-                if stored.rasa_events_owed and self.handoff is not None and not (
-                        await self.handoff.settle_with_rasa(stored.conversation_id)):
+                if stored.rasa_events_owed and self.handoff is not None and (
+                        await self.handoff.settle_with_rasa(stored.conversation_id) is not Settled.DONE):
                     # a tracker still paused would not answer: the resume goes first
                     raise RasaUnavailable("tracker events for this conversation are not in Rasa yet")
                 return await self.rasa.send(stored.sender_id, text, message_id=str(stored.id),

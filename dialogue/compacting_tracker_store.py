@@ -21,7 +21,9 @@ PostgreSQL: the store's SQL was about a third of the Rasa server's time per turn
   store did not load; the new rows are inserted in one Core ``executemany``.
   The ticket lock (lock store) guarantees that nobody else writes a
   conversation between its load and its save, which is what makes the number
-  loaded equal to what the count query would return.
+  loaded equal to what the count query would return. A turn that outlives its
+  ticket (60 s) breaks that guarantee for Rasa's store too: Rasa's would drop
+  the late turn's events, this one stores them after the other turn's.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ One worker (the embedded profile): a frame goes straight to that worker's socket
 workers on PostgreSQL: a frame is sent with ``NOTIFY`` and every worker, the sender included,
 ``LISTEN``s and hands it to its own sockets, so an agent sees an event whichever worker handled
 it. PostgreSQL delivers a notification only to connections listening at that moment; a worker
-whose listening connection dropped (a database restart) reconnects on its next ``check()`` and
-misses the frames in between — the console page also refreshes its lists periodically.
+whose listening connection broke (a database restart; a silent network loss is noticed by TCP
+keepalives within about a minute) reconnects on its next ``check()`` and misses the frames in
+between — the console page also refreshes its lists every few seconds.
 """
 
 from __future__ import annotations
@@ -63,8 +64,14 @@ class PostgresFrames:
     def __init__(self, database: Database, url: str, deliver: Deliver) -> None:
         self.database = database
         self.deliver = deliver
-        self._connect_args = make_url(url).translate_connect_args(username="user", database="dbname")
+        parsed = make_url(url)
+        # the pool's own parameters (sslmode, ...), plus: give up connecting after 5 s, and notice
+        # within about a minute a connection that died without closing (keepalives)
+        self._connect_args = {**parsed.translate_connect_args(username="user", database="dbname"),
+                              **dict(parsed.query), "connect_timeout": 5, "keepalives": 1,
+                              "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
         self._listener: Any = None
+        self._listening_fd: int | None = None  # as registered: a broken connection no longer tells it
         self._deliveries: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
@@ -81,7 +88,8 @@ class PostgresFrames:
         except psycopg2.Error as problem:
             log.warning("console frames: cannot listen on PostgreSQL (%s); retrying", type(problem).__name__)
             return
-        loop.add_reader(self._listener.fileno(), self._readable)
+        self._listening_fd = self._listener.fileno()
+        loop.add_reader(self._listening_fd, self._readable)
 
     def _listen(self) -> Any:
         connection = psycopg2.connect(**self._connect_args)
@@ -110,10 +118,11 @@ class PostgresFrames:
             task.add_done_callback(self._deliveries.discard)
 
     def _drop_listener(self) -> None:
+        if self._listening_fd is not None:
+            asyncio.get_running_loop().remove_reader(self._listening_fd)
+            self._listening_fd = None
         if self._listener is None:
             return
-        with contextlib.suppress(ValueError, OSError, psycopg2.Error):  # already closed
-            asyncio.get_running_loop().remove_reader(self._listener.fileno())
         with contextlib.suppress(psycopg2.Error):
             self._listener.close()
         self._listener = None

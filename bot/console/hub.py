@@ -24,19 +24,21 @@ from bot.store.presence import AgentPresenceStore
 
 log = logging.getLogger(__name__)
 AgentGone = Callable[[int], Awaitable[None]]
+Holding = Callable[[], Awaitable[set[int]]]
 
 
 class ConsoleHub:
-    def __init__(self, grace_s: float, on_agent_gone: AgentGone, presence: AgentPresenceStore) -> None:
+    def __init__(self, grace_s: float, on_agent_gone: AgentGone, presence: AgentPresenceStore,
+                 holding: Holding) -> None:
         self.grace_s = grace_s
         self.on_agent_gone = on_agent_gone
         self.presence = presence
+        self.holding = holding  # the agents who hold conversations now
         self.frames: Frames = LocalFrames(self.deliver)  # the app sets PostgresFrames for several workers
         self._sockets: dict[int, set[web.WebSocketResponse]] = {}
         self._agents: dict[int, AgentInfo] = {}
         self._grace: dict[int, asyncio.Task[None]] = {}
         self._presence_writes = asyncio.Lock()  # in order, so a quick close-and-reopen ends as "online"
-        self._presence_lost: set[int] = set()  # agents whose last presence write failed
 
     def online_here(self, agent_id: int) -> bool:
         return bool(self._sockets.get(agent_id))
@@ -66,9 +68,7 @@ class ConsoleHub:
         async with self._presence_writes:  # the count as it is now, not as it was when asked
             try:
                 await self.presence.set_connections(agent_id, len(self._sockets.get(agent_id, ())))
-                self._presence_lost.discard(agent_id)
-            except Exception:  # the database is restarting: written again on the next tick
-                self._presence_lost.add(agent_id)
+            except Exception:  # the database is restarting: the next heartbeat writes it again
                 log.exception("recording the console presence of agent %d failed", agent_id)
 
     def start_grace(self, agent_id: int) -> None:
@@ -90,14 +90,17 @@ class ConsoleHub:
             self._grace.pop(agent_id, None)
 
     async def tick(self) -> None:
-        """Every few seconds: say this worker is alive, keep frames flowing, and give the agents of
-        a worker that died their grace period."""
-        await self.presence.heartbeat()
-        for agent_id in list(self._presence_lost):
-            await self._write_presence(agent_id)
+        """Every few seconds: say this worker is alive and who is connected to it, keep frames
+        flowing, give the agents of a worker that died their grace period, and requeue for agents
+        whose grace was lost (the database was down when it ended, or its worker stopped)."""
+        async with self._presence_writes:
+            await self.presence.heartbeat({agent_id: len(sockets) for agent_id, sockets in self._sockets.items()})
         await self.frames.check()
         for agent_id in await self.presence.claim_orphans():
             self.start_grace(agent_id)
+        overdue = await self.presence.gone_since(self.grace_s + self.presence.stale_s)
+        for agent_id in (overdue & await self.holding()) - set(self._grace):
+            await self.on_agent_gone(agent_id)
 
     async def publish(self, frame: dict[str, Any], audience: Audience = EVERYONE) -> None:
         """Send ``frame`` to every open console, on every worker, of the agents in ``audience``."""

@@ -7,13 +7,15 @@ greet the citizen as a stranger) when the agent resolves it or the citizen stops
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import re
 import statistics
+import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
-from typing import Any
+from enum import Enum
 
 from bot.console.audience import only
 from bot.console.hub import ConsoleHub
@@ -32,9 +34,13 @@ log = logging.getLogger(__name__)
 Send = Callable[[StoredInbound, BotMessage, str, "int | None"], Awaitable[int]]
 CANCEL = re.compile(r"^\s*(batal|batalkan|gak jadi|tidak jadi|nggak jadi)\s*[.!]*\s*$", re.IGNORECASE)
 RATING = re.compile(r"^\s*([1-5])\s*(?:/\s*5)?\s*[.!]*\s*$")
-RESUMED: list[dict[str, Any]] = [{"event": "resume"}, {"event": "slot", "name": "handed_off", "value": True}]
-PAUSED: list[dict[str, Any]] = [{"event": "pause"}]
 RATING_BUTTONS = tuple(Button(title=str(n), payload=str(n)) for n in range(1, 6))
+
+
+class Settled(Enum):
+    DONE = "done"  # Rasa has every event the conversation's transitions owed it
+    RASA_DOWN = "rasa_down"
+    ELSEWHERE = "elsewhere"  # another worker is posting them right now
 
 
 class HandoffService:
@@ -43,6 +49,8 @@ class HandoffService:
                  metrics: GatewayMetrics | None = None) -> None:
         self.store = store
         self.outbox = outbox  # pause/resume events stay here until Rasa has them
+        # one lock per conversation being settled; entries vanish when no task holds their lock
+        self._settling: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self.metrics = metrics or GatewayMetrics()
         self.transcripts = transcripts
         self.rasa = rasa
@@ -89,7 +97,7 @@ class HandoffService:
             moved = await self.store.cancel(stored.conversation_id)
             if moved.changed:
                 await self.transcripts.finish_inbound(stored, "answered")
-                await self._resume_rasa(stored.conversation_id, stored.sender_id)
+                await self.settle_with_rasa(stored.conversation_id)
                 await self.send(stored, BotMessage(self.replies.say("handoff_cancelled")), "system", None)
                 await self.queue_changed()
                 return
@@ -136,7 +144,7 @@ class HandoffService:
     async def resolve(self, conversation_id: str, actor: AgentInfo) -> Transition:
         moved = await self.store.resolve(conversation_id, actor)
         if moved.changed and moved.view is not None:
-            await self._resume_rasa(moved.view.id, moved.view.sender_id)
+            await self.settle_with_rasa(conversation_id)
             latest = await self.transcripts.latest_inbound(conversation_id)
             if latest is not None:
                 await self.send(latest, BotMessage(self.replies.say("csat_question"), RATING_BUTTONS), "system", None)
@@ -146,8 +154,7 @@ class HandoffService:
     async def takeover(self, conversation_id: str, supervisor: AgentInfo) -> Transition:
         moved = await self.store.takeover(conversation_id, supervisor)
         if moved.changed and moved.view is not None:
-            if moved.previous_status in ("bot", "resolved"):
-                await self._post_to_rasa(moved.view.id, moved.view.sender_id, PAUSED)
+            await self.settle_with_rasa(conversation_id)  # the pause, when it came from the bot
             await self._tell_citizen(conversation_id, self.replies.say("handoff_taken_over", agent=supervisor.name))
             await self.queue_changed()
         return moved
@@ -184,29 +191,23 @@ class HandoffService:
         await self.hub.publish({"type": "message", "conversation_id": conversation_id}, audience_of(view))
         await self.queue_changed()
 
-    async def _resume_rasa(self, conversation_id: str, sender_id: str) -> None:
-        await self._post_to_rasa(conversation_id, sender_id, RESUMED)
-
-    async def _post_to_rasa(self, conversation_id: str, sender_id: str, events: list[dict[str, Any]]) -> None:
-        """Tell Rasa now if it can be reached; the events are kept until it has them either way."""
-        await self.outbox.add(conversation_id, sender_id, events)
-        await self.settle_with_rasa(conversation_id)
-
-    async def settle_with_rasa(self, conversation_id: str) -> bool:
-        """Post the conversation's owed tracker events to Rasa, oldest first. True when none is left;
-        False while Rasa cannot be reached or another worker is posting them (tried again later)."""
-        while (owed := await self.outbox.claim_next(conversation_id)) is not None:
-            try:
-                await self.rasa.post_events(owed.sender_id, owed.events)
-            except RasaUnavailable as problem:
-                log.warning("Rasa unavailable for tracker events (%s); kept for later", problem)
-                await self.outbox.failed(owed.id)
-                return False
-            await self.outbox.delivered(owed.id)
-        return not await self.outbox.owes(conversation_id)
+    async def settle_with_rasa(self, conversation_id: str) -> Settled:
+        """Post the tracker events the conversation's transitions owe Rasa, oldest first (one poster
+        per conversation in this worker; claims keep other workers off the same entry)."""
+        lock = self._settling.setdefault(conversation_id, asyncio.Lock())
+        async with lock:
+            while (owed := await self.outbox.claim_next(conversation_id)) is not None:
+                try:
+                    await self.rasa.post_events(owed.sender_id, owed.events)
+                except RasaUnavailable as problem:
+                    log.warning("Rasa unavailable for tracker events (%s); kept for later", problem)
+                    await self.outbox.failed(owed)
+                    return Settled.RASA_DOWN
+                await self.outbox.delivered(owed)
+            return Settled.ELSEWHERE if await self.outbox.owes(conversation_id) else Settled.DONE
 
     async def settle_all_with_rasa(self) -> None:
         """Every conversation still owed tracker events (Rasa was down, or a worker died meanwhile)."""
         for conversation_id in await self.outbox.conversations_owed():
-            if not await self.settle_with_rasa(conversation_id):
-                return  # Rasa is still unreachable: next time
+            if await self.settle_with_rasa(conversation_id) is Settled.RASA_DOWN:
+                return  # next time

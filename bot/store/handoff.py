@@ -15,7 +15,17 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.console.audience import Audience, of_conversation
 from bot.store.agents import AgentInfo
-from bot.store.models import Agent, CannedReply, Contact, Conversation, CsatRating, Message, Note, utc_now
+from bot.store.models import (
+    Agent,
+    CannedReply,
+    Contact,
+    Conversation,
+    CsatRating,
+    Message,
+    Note,
+    RasaOutboxEntry,
+    utc_now,
+)
 from privacy.masking import mask_personal_data, mask_phone
 from storage.database import Database, bulk
 
@@ -41,6 +51,22 @@ class ConversationView:
 
     def waiting_s(self, now: datetime) -> int | None:
         return int((now - self.queued_at).total_seconds()) if self.status == "queued" and self.queued_at else None
+
+
+# tracker events: Rasa resumes with the "welcome back" slot set, or pauses for a supervisor
+RESUMED: list[dict[str, Any]] = [{"event": "resume"}, {"event": "slot", "name": "handed_off", "value": True}]
+PAUSED: list[dict[str, Any]] = [{"event": "pause"}]
+
+
+@dataclass(frozen=True)
+class OwedToRasa:
+    """Tracker events a transition owes Rasa; ``from_statuses``: only when it left one of these."""
+
+    events: list[dict[str, Any]]
+    from_statuses: tuple[str, ...] | None = None
+
+    def after(self, previous: str | None) -> bool:
+        return self.from_statuses is None or previous in self.from_statuses
 
 
 def audience_of(view: ConversationView) -> Audience:
@@ -120,14 +146,21 @@ class HandoffStore:
         self.database = database
 
     async def _transition(self, conversation_id: str, allowed: tuple[str, ...], values: dict[str, Any],
-                          extra: Any = None) -> Transition:
+                          extra: Any = None, owed: OwedToRasa | None = None) -> Transition:
+        """One conditional UPDATE; with ``owed``, the tracker events Rasa must get because of it are
+        stored in the same transaction (bot/store/rasa_outbox.py), so a crash cannot keep one
+        without the other."""
         def work(session: Session) -> Transition:
-            previous = session.execute(select(Conversation.status).where(Conversation.id == conversation_id)
-                                       ).scalar_one_or_none()
+            found = session.execute(select(Conversation.status, Conversation.sender_id)
+                                    .where(Conversation.id == conversation_id)).one_or_none()
+            previous, sender_id = found if found is not None else (None, None)
             condition = and_(Conversation.id == conversation_id, Conversation.status.in_(allowed))
             if extra is not None:
                 condition = and_(condition, extra)
             changed = session.execute(bulk(update(Conversation).where(condition).values(**values))).rowcount == 1
+            if changed and owed is not None and owed.after(previous):
+                session.add(RasaOutboxEntry(conversation_id=conversation_id, sender_id=sender_id,
+                                            events=owed.events, created_at=utc_now()))
             session.commit()
             return Transition(changed, previous, _view(session, conversation_id))
         return await self.database.run(work)
@@ -147,20 +180,22 @@ class HandoffStore:
             "assigned_agent_id": to_agent_id, "assigned_at": utc_now()}, self._handled_by(actor))
 
     async def resolve(self, conversation_id: str, actor: AgentInfo) -> Transition:
+        """The agent is done: Rasa is owed the resume."""
         return await self._transition(conversation_id, ("assigned",), {
-            "status": "resolved", "resolved_at": utc_now()}, self._handled_by(actor))
+            "status": "resolved", "resolved_at": utc_now()}, self._handled_by(actor), OwedToRasa(RESUMED))
 
     async def takeover(self, conversation_id: str, supervisor: AgentInfo) -> Transition:
+        """A supervisor takes the conversation; from the bot, Rasa is owed the pause."""
         now = utc_now()
         return await self._transition(conversation_id, ("bot", "queued", "assigned", "resolved"), {
             "status": "assigned", "assigned_agent_id": supervisor.id, "assigned_at": now, "resolved_at": None,
             "handoff_reason": func.coalesce(Conversation.handoff_reason, "supervisor"),
-            "queued_at": func.coalesce(Conversation.queued_at, now)})
+            "queued_at": func.coalesce(Conversation.queued_at, now)}, owed=OwedToRasa(PAUSED, ("bot", "resolved")))
 
     async def cancel(self, conversation_id: str) -> Transition:
-        """The citizen stops waiting ("batal"): back to the bot."""
+        """The citizen stops waiting ("batal"): back to the bot, Rasa is owed the resume."""
         return await self._transition(conversation_id, ("queued",), {
-            "status": "bot", "queued_at": None, "handoff_reason": None})
+            "status": "bot", "queued_at": None, "handoff_reason": None}, owed=OwedToRasa(RESUMED))
 
     async def finish(self, conversation_id: str, rating: int | None) -> Transition:
         """After resolution: back to the bot, with the citizen's rating if they gave one."""

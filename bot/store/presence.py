@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.store.models import AgentPresence, utc_now
@@ -40,12 +40,19 @@ class AgentPresenceStore:
             session.commit()
         await self.database.run(work)
 
-    async def heartbeat(self) -> None:
-        """Still alive: refresh this worker's open rows; drop rows nobody needs any more."""
+    async def heartbeat(self, connections: dict[int, int]) -> None:
+        """Still alive, with ``connections`` (agent id -> sockets open here): this worker's rows say
+        exactly that, whatever an earlier write that failed or another worker's claim left."""
         def work(session: Session) -> None:
             now = utc_now()
-            session.execute(bulk(update(AgentPresence).where(
-                AgentPresence.worker == self.worker, AgentPresence.connections > 0).values(seen_at=now)))
+            rows = {row.agent_id: row for row in session.execute(
+                select(AgentPresence).where(AgentPresence.worker == self.worker)).scalars()}
+            for agent_id, row in rows.items():
+                wanted = connections.get(agent_id, 0)
+                if wanted or row.connections:
+                    row.connections, row.seen_at = wanted, now
+            session.add_all([AgentPresence(worker=self.worker, agent_id=agent_id, connections=count, seen_at=now)
+                             for agent_id, count in connections.items() if count and agent_id not in rows])
             session.execute(bulk(delete(AgentPresence).where(AgentPresence.seen_at < now - FORGET_AFTER)))
             session.commit()
         await self.database.run(work)
@@ -77,6 +84,18 @@ class AgentPresenceStore:
             still_online = set(session.execute(select(AgentPresence.agent_id).where(
                 AgentPresence.connections > 0, AgentPresence.seen_at >= fresh)).scalars())
             return claimed - still_online
+        return await self.database.run(work)
+
+    async def gone_since(self, seconds: float) -> set[int]:
+        """Agents with no console open anywhere for at least ``seconds`` (by their rows)."""
+        def work(session: Session) -> set[int]:
+            now = utc_now()
+            fresh = now - timedelta(seconds=self.stale_s)
+            last_seen = func.max(AgentPresence.seen_at)
+            open_somewhere = func.sum(case((and_(AgentPresence.connections > 0, AgentPresence.seen_at >= fresh), 1),
+                                           else_=0))
+            return set(session.execute(select(AgentPresence.agent_id).group_by(AgentPresence.agent_id).having(and_(
+                open_somewhere == 0, last_seen < now - timedelta(seconds=seconds)))).scalars())
         return await self.database.run(work)
 
     async def leave(self) -> None:

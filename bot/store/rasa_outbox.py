@@ -1,12 +1,15 @@
 """Tracker events the gateway owes Rasa (pause when a supervisor takes over, resume when a
 handoff ends), kept in the database until Rasa has them (table ``rasa_outbox``).
 
-Posting is claimed first (one conditional UPDATE, as for leases), so two workers never post the
-same entry at once; a worker that dies holding a claim loses it after ``claim_s``.
+The entries are written by the handoff's transitions, in the same transaction
+(bot/store/handoff.py). Posting is claimed first (one conditional UPDATE, as for leases, with a
+token of its own per claim), so two workers never post the same entry at once; a worker that
+dies holding a claim loses it after ``claim_s``, which must outlast a post to every Rasa server.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -25,6 +28,7 @@ class OwedEvents:
     id: int
     sender_id: str
     events: list[dict[str, Any]]
+    claim: str  # this attempt's token in ``claimed_by``
 
 
 class RasaOutbox:
@@ -32,13 +36,6 @@ class RasaOutbox:
         self.database = database
         self.owner = owner
         self.claim_s = claim_s
-
-    async def add(self, conversation_id: str, sender_id: str, events: list[dict[str, Any]]) -> None:
-        def work(session: Session) -> None:
-            session.add(RasaOutboxEntry(conversation_id=conversation_id, sender_id=sender_id, events=events,
-                                        created_at=utc_now()))
-            session.commit()
-        await self.database.run(work)
 
     async def claim_next(self, conversation_id: str) -> OwedEvents | None:
         """The conversation's oldest entry, claimed for this worker; None if there is none or another
@@ -48,27 +45,26 @@ class RasaOutbox:
                                     .order_by(RasaOutboxEntry.id).limit(1)).scalar_one_or_none()
             if entry is None:
                 return None
-            now = utc_now()
-            free = or_(RasaOutboxEntry.claimed_by.is_(None), RasaOutboxEntry.claimed_by == self.owner,
-                       RasaOutboxEntry.claimed_until < now)
+            now, claim = utc_now(), f"{self.owner[:55]}:{secrets.token_hex(4)}"
+            free = or_(RasaOutboxEntry.claimed_by.is_(None), RasaOutboxEntry.claimed_until < now)
             claimed = session.execute(bulk(update(RasaOutboxEntry).where(and_(RasaOutboxEntry.id == entry.id, free))
-                                           .values(claimed_by=self.owner,
+                                           .values(claimed_by=claim,
                                                    claimed_until=now + timedelta(seconds=self.claim_s))))
             session.commit()
-            return OwedEvents(entry.id, entry.sender_id, list(entry.events)) if claimed.rowcount else None
+            return OwedEvents(entry.id, entry.sender_id, list(entry.events), claim) if claimed.rowcount else None
         return await self.database.run(work)
 
-    async def delivered(self, entry_id: int) -> None:
+    async def delivered(self, owed: OwedEvents) -> None:
         def work(session: Session) -> None:
-            session.execute(bulk(delete(RasaOutboxEntry).where(RasaOutboxEntry.id == entry_id)))
+            session.execute(bulk(delete(RasaOutboxEntry).where(RasaOutboxEntry.id == owed.id)))
             session.commit()
         await self.database.run(work)
 
-    async def failed(self, entry_id: int) -> None:
-        """Rasa could not take it: any worker may try again."""
+    async def failed(self, owed: OwedEvents) -> None:
+        """Rasa could not take it: any worker may try again (unless the claim ran out meanwhile)."""
         def work(session: Session) -> None:
             session.execute(bulk(update(RasaOutboxEntry).where(
-                RasaOutboxEntry.id == entry_id, RasaOutboxEntry.claimed_by == self.owner).values(
+                RasaOutboxEntry.id == owed.id, RasaOutboxEntry.claimed_by == owed.claim).values(
                 claimed_by=None, claimed_until=None)))
             session.commit()
         await self.database.run(work)
