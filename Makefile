@@ -50,6 +50,7 @@ form-rules: setup
 
 lock: setup
 	.venv/bin/pip freeze --exclude-editable > constraints.txt
+	.venv-gateway/bin/pip freeze --exclude-editable > constraints-gateway.txt
 
 clean:
 	rm -rf models var .pytest_cache

@@ -53,10 +53,17 @@ async def _to_chat(_request: web.Request) -> web.Response:
     raise web.HTTPFound("/chat")
 
 
+# an answer still unsent this long after it was stored has lost its worker (a send takes seconds)
+STRANDED_ANSWER_S = 30.0
+
+
 async def _take_over_stranded(pipeline: MessagePipeline) -> None:
-    """The unanswered messages of a worker that died (its leases ran out)."""
+    """The unanswered messages, and the answers stored but not sent, of a worker that died (its
+    leases ran out)."""
     if taken := await pipeline.sweep():
         log.info("took over %d unanswered message(s) of another worker", taken)
+    if resent := await pipeline.resend_stranded(STRANDED_ANSWER_S):
+        log.info("sent %d answer(s) another worker had stored but not sent", resent)
 
 
 async def _every(seconds: float, work: Callable[[], Awaitable[None]], what: str) -> None:
@@ -117,8 +124,10 @@ def create_app(settings: Settings) -> web.Application:
         recovered = await pipeline.recover()
         if recovered:
             log.info("answering %d message(s) accepted before the last stop", recovered)
-        if not shared:  # the only worker: presence rows of its previous run are history
+        if not shared:  # the only worker: what its previous run left is history or still owed
             await presence.forget_all_workers()
+            if resent := await pipeline.resend_stranded(0.0):
+                log.info("sent %d answer(s) stored but not sent before the last stop", resent)
         await hub.frames.start()
         await handoff.recover()
         # separate loops: a Rasa that hangs must not delay the presence heartbeat

@@ -34,6 +34,8 @@ LINKABLE = {Channel.TELEGRAM: Channel.WHATSAPP, Channel.WHATSAPP: Channel.TELEGR
 FAILED_ANSWERS_BEFORE_GIVING_UP = 3
 CONVERSATIONAL = (InboundKind.TEXT, InboundKind.BUTTON, InboundKind.COMMAND)
 IN_HANDOFF = ("queued", "assigned")
+# channels the gateway sends to (the web page instead collects what is pending when it reconnects)
+PUSH_CHANNELS = (Channel.TELEGRAM, Channel.WHATSAPP)
 MAX_OVER_LIMIT_TRACKED = 10_000
 
 
@@ -227,8 +229,18 @@ class MessagePipeline:
         await self._send(stored, message, message_id)
         return message_id
 
+    async def resend_stranded(self, older_than_s: float) -> int:
+        """Send the answers a worker that died had stored but not sent (see
+        TranscriptStore.claim_stranded_outbound); returns how many."""
+        stranded = await self.store.claim_stranded_outbound(older_than_s, PUSH_CHANNELS)
+        for outbound in stranded:
+            await self._send_to(outbound.channel, outbound.address, outbound.message, outbound.id)
+        return len(stranded)
+
     async def _send(self, stored: StoredInbound, message: BotMessage, message_id: int) -> None:
-        channel, address = stored.message.channel, stored.message.address
+        await self._send_to(stored.message.channel, stored.message.address, message, message_id)
+
+    async def _send_to(self, channel: Channel, address: str, message: BotMessage, message_id: int) -> None:
         channel_sender = self.senders.get(channel)
         if channel_sender is None:
             await self.store.set_delivery(message_id, "failed", error=f"channel {channel.value} is not configured")

@@ -1,7 +1,7 @@
 """Dependency audit with pip-audit: fails on a known vulnerability, says plainly when it could not look.
 
 Runs pip-audit (from .venv-tools, see scripts/lint_deploy.sh) on the packages installed in .venv
-and reads its JSON. pip-audit needs a vulnerability database (PyPI's JSON API or OSV). Where
+and in .venv-gateway and reads its JSON. pip-audit needs a vulnerability database (PyPI's JSON API or OSV). Where
 neither can be reached — the development and CI machines of this project reach only a package
 mirror — every package comes back "could not be audited": then this prints
 "AUDIT NOT PERFORMED" with the reason and exits 0, so the limitation is visible in every run
@@ -20,22 +20,29 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PIP_AUDIT = ROOT / ".venv-tools" / "bin" / "pip-audit"
-SITE_PACKAGES = next((ROOT / ".venv" / "lib").glob("python3*/site-packages"), ROOT / ".venv")
+ENVIRONMENTS = (".venv", ".venv-gateway")
 
 
-def audit() -> dict[str, Any]:
-    done = subprocess.run([str(PIP_AUDIT), "--path", str(SITE_PACKAGES), "--progress-spinner", "off", "-f", "json",
-                           "--timeout", "20"], capture_output=True, text=True, timeout=900)
+def site_packages(environment: str) -> Path:
+    return next((ROOT / environment / "lib").glob("python3*/site-packages"), ROOT / environment)
+
+
+def audit(environment: str) -> list[dict[str, Any]]:
+    """pip-audit's entries for the packages of one environment, each named with the environment."""
+    done = subprocess.run([str(PIP_AUDIT), "--path", str(site_packages(environment)), "--progress-spinner", "off",
+                           "-f", "json", "--timeout", "20"], capture_output=True, text=True, timeout=900)
     if not done.stdout.strip():
-        raise SystemExit(f"pip-audit gave no report (exit {done.returncode}):\n{done.stderr[-2000:]}")
-    return dict(json.loads(done.stdout))
+        raise SystemExit(f"pip-audit gave no report for {environment} (exit {done.returncode}):\n"
+                         f"{done.stderr[-2000:]}")
+    return [{**dependency, "name": f"{dependency['name']} ({environment})"}
+            for dependency in json.loads(done.stdout)["dependencies"]]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--require", action="store_true", help="fail when the audit could not be performed")
     args = parser.parse_args()
-    dependencies = audit()["dependencies"]
+    dependencies = [dependency for environment in ENVIRONMENTS for dependency in audit(environment)]
     audited = [dependency for dependency in dependencies if "skip_reason" not in dependency]
     vulnerable = [dependency for dependency in audited if dependency.get("vulns")]
     for dependency in vulnerable:

@@ -25,6 +25,7 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
+GATEWAY_PYTHON = ROOT / ".venv-gateway" / "bin" / "python"  # the gateway's own environment (current aiohttp)
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
 RASA_URL = f"http://127.0.0.1:{RASA_PORT}"
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
@@ -68,7 +69,8 @@ def services(model: str) -> list[Service]:
              "--credentials", "credentials.yml", "--endpoints", str(endpoints_file()), "--cors", "*"],
             f"{RASA_URL}/status",
         ),
-        Service("gateway", [python, "-m", "bot", "serve", "--port", str(GATEWAY_PORT)], f"{GATEWAY_URL}/healthz"),
+        Service("gateway", [str(GATEWAY_PYTHON), "-m", "bot", "serve", "--port", str(GATEWAY_PORT)],
+                f"{GATEWAY_URL}/healthz"),
     ]
 
 

@@ -18,6 +18,8 @@ WHATSAPP_ACCESS_TOKEN = "EAAG-test-access-token"
 WHATSAPP_PHONE_NUMBER_ID = "109876543210"
 WHATSAPP_APP_SECRET = "whatsapp-app-secret-for-tests"
 WHATSAPP_VERIFY_TOKEN = "verify-me"
+# the gateway's own environment (scripts/setup.sh), as in production
+GATEWAY_PYTHON = ROOT / ".venv-gateway" / "bin" / "python"
 
 
 @dataclass
@@ -58,13 +60,13 @@ class Gateway(ServerProcess):
 
     def start(self) -> Gateway:
         """Start the gateway and wait until it answers /healthz."""
-        self.launch([str(ROOT / ".venv" / "bin" / "python"), "-m", "bot", "serve"], self.environment(), "/healthz",
+        self.launch([str(GATEWAY_PYTHON), "-m", "bot", "serve"], self.environment(), "/healthz",
                     "the gateway", STARTUP_TIMEOUT_S)
         return self
 
     def create_agent(self, username: str, password: str, role: str = "agent", name: str | None = None) -> None:
         """``python -m bot agents create`` against this gateway's database, as an operator would."""
-        subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "bot", "agents", "create", username,
+        subprocess.run([str(GATEWAY_PYTHON), "-m", "bot", "agents", "create", username,
                         "--name", name or username.title(), "--role", role, "--password-stdin"],
                        cwd=ROOT, env=self.environment(), input=f"{password}\n", text=True, check=True,
                        capture_output=True, timeout=60)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import String, bindparam, exists, func, or_, select, update
@@ -32,6 +32,16 @@ class StoredInbound:
     message: InboundMessage
     status: str = "bot"  # the conversation's handoff status when the message arrived
     rasa_events_owed: bool = False  # a pause/resume not yet in Rasa (re-read when the message is handled)
+
+
+@dataclass(frozen=True)
+class StrandedOutbound:
+    """An answer stored for a push channel but never handed to it."""
+
+    id: int
+    channel: Channel
+    address: str
+    message: BotMessage
 
 
 @dataclass(frozen=True)
@@ -286,6 +296,32 @@ class TranscriptStore:
                 query = query.where(or_(Conversation.lease_owner.is_(None), Conversation.lease_until < utc_now()))
             rows = session.execute(query.order_by(Message.id)).all()
             return [_inbound_of(message, conversation) for message, conversation in rows]
+        return await self.database.run(work)
+
+    async def claim_stranded_outbound(self, older_than_s: float, channels: tuple[Channel, ...]
+                                      ) -> list[StrandedOutbound]:
+        """Answers stored but never handed to a push channel (their worker died between storing and
+        sending), of conversations no live worker holds, claimed for this worker: one conditional
+        UPDATE each (status ``resending``), so two workers never send one twice. A claim left by a
+        worker that died too is taken again after ``older_than_s``."""
+        def work(session: Session) -> list[StrandedOutbound]:
+            now = utc_now()
+            stale = (Message.direction == "out", Message.status.in_(("pending", "resending")),
+                     Message.channel.in_([channel.value for channel in channels]),
+                     Message.updated_at < now - timedelta(seconds=older_than_s))
+            rows = session.execute(select(Message).join(Conversation, Conversation.id == Message.conversation_id)
+                                   .where(*stale, or_(Conversation.lease_owner.is_(None),
+                                                      Conversation.lease_until < now))
+                                   .order_by(Message.id)).scalars().all()
+            claimed = []
+            for row in rows:
+                if session.execute(bulk(update(Message).where(Message.id == row.id, *stale).values(
+                        status="resending", updated_at=now))).rowcount:
+                    buttons = tuple(Button(title=b["title"], payload=b["payload"]) for b in row.buttons or [])
+                    claimed.append(StrandedOutbound(row.id, Channel(row.channel), row.address,
+                                                    BotMessage(row.text, buttons)))
+            session.commit()
+            return claimed
         return await self.database.run(work)
 
     async def transcript_of_address(self, channel: Channel, address: str,

@@ -4,6 +4,7 @@ Rasa, the action server and the back office."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import pytest
 
@@ -169,3 +170,21 @@ async def test_a_nik_typed_by_a_citizen_never_reaches_the_gateway_log(citizen: T
     log = gateway.log.read_text(encoding="utf-8", errors="replace")
     assert "/telegram/webhook" in log
     assert nik not in log
+
+
+async def test_an_answer_stored_but_not_sent_when_the_gateway_stopped_is_sent_after_the_restart(
+        citizen: TelegramCitizen, gateway: Gateway) -> None:
+    status, _ = await citizen.post(text_update(citizen.chat_id, "syarat bikin kk baru apa"))
+    assert status == 200
+    [answer] = await citizen.replies(1)
+    await asyncio.to_thread(gateway.stop)
+    # as if the gateway had died between storing the answer and handing it to Telegram
+    with sqlite3.connect(gateway.workdir / "gateway.db") as db:
+        changed = db.execute("UPDATE messages SET status = 'pending' WHERE direction = 'out' AND address = ? "
+                             "AND text = ?", (str(citizen.chat_id), text_of(answer))).rowcount
+    assert changed == 1
+    await asyncio.to_thread(gateway.start)
+    [again] = await citizen.replies(1, timeout=30)
+    assert text_of(again) == text_of(answer)
+    await asyncio.sleep(1.0)
+    assert len(citizen.sent_so_far()) == 2  # sent once more, not twice more

@@ -125,3 +125,18 @@ async def test_a_new_code_replaces_the_old_one(store: TranscriptStore) -> None:
     new = await links.issue(telegram.contact_id, Channel.TELEGRAM)
     assert (await links.redeem(old, Channel.WHATSAPP, "6285700000002")).outcome is LinkOutcome.UNKNOWN_CODE
     assert (await links.redeem(new, Channel.WHATSAPP, "6285700000002")).outcome is LinkOutcome.LINKED
+
+
+async def test_an_answer_stored_but_never_sent_is_claimed_once_for_sending(store: TranscriptStore) -> None:
+    inbound = await store.record_inbound(text("1001", "90", "syarat ktp"))
+    assert inbound is not None
+    answer = BotMessage("Syarat KTP-el: ...", (Button("Lainnya", "/menu"),))
+    stranded_id = await store.add_outbound(inbound, answer)
+    sent_id = await store.add_outbound(inbound, BotMessage("terkirim"))
+    await store.set_delivery(sent_id, "sent", external_id="55")
+    await asyncio.sleep(0.05)
+    assert await store.claim_stranded_outbound(30.0, (Channel.TELEGRAM,)) == []  # too recent: maybe in flight
+    claims = await asyncio.gather(*(store.claim_stranded_outbound(0.01, (Channel.TELEGRAM,)) for _ in range(4)))
+    claimed = [outbound for claim in claims for outbound in claim]
+    assert [(c.id, c.address, c.message) for c in claimed] == [(stranded_id, "1001", answer)]
+    assert await store.claim_stranded_outbound(0.01, (Channel.WHATSAPP,)) == []
