@@ -5,36 +5,12 @@ was only late putting its agents back online."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-
-import pytest
 
 from bot.store.agents import Agents
-from bot.store.database import gateway_database
-from bot.store.migrate import MIGRATIONS
 from bot.store.presence import AgentPresenceStore
 from storage.database import Database
-from tests.backoffice import postgres_url
 
 STALE_S = 0.5
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'gateway.db'}"
-    else:
-        with postgres_url() as url:
-            yield url
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    MIGRATIONS.upgrade(database_url)
-    opened = gateway_database(database_url)
-    yield opened
-    opened.close()
 
 
 async def new_agent(database: Database, username: str) -> int:

@@ -4,37 +4,13 @@ and PostgreSQL: written with the transition, posted by one claimer at a time, ol
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-
-import pytest
 
 from bot.messages import Channel, InboundKind, InboundMessage
 from bot.store.agents import Agents
-from bot.store.database import gateway_database
 from bot.store.handoff import PAUSED, RESUMED, HandoffStore
-from bot.store.migrate import MIGRATIONS
 from bot.store.rasa_outbox import RasaOutbox
 from bot.store.transcripts import StoredInbound, TranscriptStore
 from storage.database import Database
-from tests.backoffice import postgres_url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'gateway.db'}"
-    else:
-        with postgres_url() as url:
-            yield url
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    MIGRATIONS.upgrade(database_url)
-    opened = gateway_database(database_url)
-    yield opened
-    opened.close()
 
 
 async def conversation(database: Database) -> StoredInbound:

@@ -5,37 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.export import export_transcripts
 from bot.messages import BotMessage, Button, Channel, InboundKind, InboundMessage
-from bot.store.database import gateway_database
 from bot.store.linking import ChannelLinks, LinkOutcome
 from bot.store.migrate import MIGRATIONS
 from bot.store.models import Base
 from bot.store.transcripts import TranscriptStore
-from tests.backoffice import postgres_url
+from storage.database import Database
 from tests.migrations_check import check_migrations
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'gateway.db'}"
-    else:
-        with postgres_url() as url:
-            yield url
-
-
 @pytest.fixture
-async def store(database_url: str) -> AsyncIterator[TranscriptStore]:
-    MIGRATIONS.upgrade(database_url)
-    database = gateway_database(database_url)
-    yield TranscriptStore(database)
-    database.close()
+def store(database: Database) -> TranscriptStore:
+    return TranscriptStore(database)
 
 
 def text(address: str, external_id: str, words: str, channel: Channel = Channel.TELEGRAM) -> InboundMessage:

@@ -1,0 +1,32 @@
+"""The gateway's stores are tested on both databases it supports."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.store.database import gateway_database
+from bot.store.migrate import MIGRATIONS
+from storage.database import Database
+from tests.backoffice import postgres_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty gateway database: a SQLite file, then a throw-away PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'gateway.db'}"
+    else:
+        with postgres_url() as url:
+            yield url
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """``database_url`` migrated to the latest schema, opened as the gateway opens it."""
+    MIGRATIONS.upgrade(database_url)
+    opened = gateway_database(database_url)
+    yield opened
+    opened.close()
