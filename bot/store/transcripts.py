@@ -59,7 +59,8 @@ class TranscriptEntry:
     confidence: float | None = None
 
 
-DELIVERY_ORDER = ("pending", "sent", "delivered", "read")  # anything else ("failed") may follow any of them
+# a delivery status never goes back in this order; anything else ("failed") may follow any of them
+DELIVERY_ORDER = ("pending", "resending", "sending", "sent", "delivered", "read")
 
 
 def dedupe_key(message: InboundMessage) -> str:
@@ -179,7 +180,7 @@ _FINISH_INBOUND = (update(MESSAGES).where(MESSAGES.c.id == bindparam("message_id
     status=bindparam("status"), intent=bindparam("intent"), confidence=bindparam("confidence"),
     entities=bindparam("entities"), updated_at=bindparam("now")))
 _SET_DELIVERY = (update(MESSAGES).where(MESSAGES.c.id == bindparam("message_id")).values(
-    status=bindparam("status"), updated_at=bindparam("now"), attempts=MESSAGES.c.attempts + 1,
+    status=bindparam("status"), updated_at=bindparam("now"), attempts=MESSAGES.c.attempts + bindparam("attempt"),
     external_id=func.coalesce(bindparam("external_id", type_=String), MESSAGES.c.external_id),
     error=func.coalesce(bindparam("error", type_=String), MESSAGES.c.error)))
 
@@ -232,10 +233,11 @@ class TranscriptStore:
         return await self.database.run(work)
 
     async def set_delivery(self, message_id: int, status: str, external_id: str | None = None,
-                           error: str | None = None) -> None:
-        """Record what the channel said about an outbound message (sent, failed, ...)."""
+                           error: str | None = None, counts_attempt: bool = True) -> None:
+        """Record what the channel said about an outbound message (sent, failed, ...), or that it
+        is being handed to the channel (``sending``, not an attempt yet)."""
         values = {"message_id": message_id, "status": status, "now": utc_now(), "external_id": external_id,
-                  "error": error[:300] if error is not None else None}
+                  "error": error[:300] if error is not None else None, "attempt": int(counts_attempt)}
 
         def work(session: Session) -> None:
             session.execute(_SET_DELIVERY, values)
@@ -301,9 +303,10 @@ class TranscriptStore:
     async def claim_stranded_outbound(self, older_than_s: float, channels: tuple[Channel, ...]
                                       ) -> list[StrandedOutbound]:
         """Answers stored but never handed to a push channel (their worker died between storing and
-        sending), of conversations no live worker holds, claimed for this worker: one conditional
-        UPDATE each (status ``resending``), so two workers never send one twice. A claim left by a
-        worker that died too is taken again after ``older_than_s``."""
+        sending: still ``pending``), of conversations no live worker holds, claimed for this worker:
+        one conditional UPDATE each (status ``resending``), so two workers never send one twice. A
+        claim left by a worker that died too is taken again after ``older_than_s``. An answer whose
+        handing over had begun (``sending``) is not: it may have reached the citizen."""
         def work(session: Session) -> list[StrandedOutbound]:
             now = utc_now()
             stale = (Message.direction == "out", Message.status.in_(("pending", "resending")),

@@ -40,6 +40,8 @@
   var SENDER_LABEL = { citizen: "Warga", bot: "Bot", agent: "Petugas", system: "Sistem" };
   var DELIVERY_LABEL = {
     pending: "Mengirim…",
+    resending: "Mengirim…",
+    sending: "Mengirim…",
     sent: "Terkirim",
     delivered: "Tersampaikan",
     read: "Dibaca",
