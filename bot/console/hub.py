@@ -98,9 +98,10 @@ class ConsoleHub:
         await self.frames.check()
         for agent_id in await self.presence.claim_orphans():
             self.start_grace(agent_id)
-        overdue = await self.presence.gone_since(self.grace_s + self.presence.stale_s)
-        for agent_id in (overdue & await self.holding()) - set(self._grace):
-            await self.on_agent_gone(agent_id)
+        overdue = await self.presence.gone_since(self.grace_s + self.presence.stale_s) - set(self._grace)
+        if overdue:  # most ticks: nobody, and no need to ask who holds conversations
+            for agent_id in overdue & await self.holding():
+                await self.on_agent_gone(agent_id)
 
     async def publish(self, frame: dict[str, Any], audience: Audience = EVERYONE) -> None:
         """Send ``frame`` to every open console, on every worker, of the agents in ``audience``."""

@@ -9,16 +9,22 @@ starts).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, delete, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.store.models import AgentPresence, utc_now
 from storage.database import Database, bulk
 
 STALE_S = 20.0
 FORGET_AFTER = timedelta(days=1)  # rows of agents long gone, kept that long for nothing
+
+
+def _open(fresh: datetime) -> ColumnElement[bool]:
+    """A row of a socket still open: connections, refreshed since ``fresh``."""
+    return and_(AgentPresence.connections > 0, AgentPresence.seen_at >= fresh)
 
 
 class AgentPresenceStore:
@@ -60,8 +66,7 @@ class AgentPresenceStore:
     async def online_ids(self) -> set[int]:
         def work(session: Session) -> set[int]:
             fresh = utc_now() - timedelta(seconds=self.stale_s)
-            return set(session.execute(select(AgentPresence.agent_id).where(and_(
-                AgentPresence.connections > 0, AgentPresence.seen_at >= fresh))).scalars())
+            return set(session.execute(select(AgentPresence.agent_id).where(_open(fresh))).scalars())
         return await self.database.run(work)
 
     async def claim_orphans(self) -> set[int]:
@@ -81,8 +86,7 @@ class AgentPresenceStore:
                 if marked.rowcount:
                     claimed.add(agent_id)
             session.commit()
-            still_online = set(session.execute(select(AgentPresence.agent_id).where(
-                AgentPresence.connections > 0, AgentPresence.seen_at >= fresh)).scalars())
+            still_online = set(session.execute(select(AgentPresence.agent_id).where(_open(fresh))).scalars())
             return claimed - still_online
         return await self.database.run(work)
 
@@ -92,8 +96,7 @@ class AgentPresenceStore:
             now = utc_now()
             fresh = now - timedelta(seconds=self.stale_s)
             last_seen = func.max(AgentPresence.seen_at)
-            open_somewhere = func.sum(case((and_(AgentPresence.connections > 0, AgentPresence.seen_at >= fresh), 1),
-                                           else_=0))
+            open_somewhere = func.sum(case((_open(fresh), 1), else_=0))
             return set(session.execute(select(AgentPresence.agent_id).group_by(AgentPresence.agent_id).having(and_(
                 open_somewhere == 0, last_seen < now - timedelta(seconds=seconds)))).scalars())
         return await self.database.run(work)
