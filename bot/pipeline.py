@@ -245,10 +245,6 @@ class MessagePipeline:
         if channel_sender is None:
             await self.store.set_delivery(message_id, "failed", error=f"channel {channel.value} is not configured")
             return
-        if channel in PUSH_CHANNELS:
-            # from here on the outcome is unknown if this worker dies: such an answer is never sent
-            # again (a citizen could get it twice); one still "pending" was never tried and is
-            await self.store.set_delivery(message_id, "sending", counts_attempt=False)
         try:
             external_id = await channel_sender.deliver(address, message, message_id)
         except NotConnected:

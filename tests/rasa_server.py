@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +75,17 @@ class RasaServer:
     def stop(self) -> None:
         """Stop the server."""
         stop_process(self.process, timeout_s=30)
+
+    @contextmanager
+    def frozen(self) -> Iterator[None]:
+        """The server stopped in its tracks (SIGSTOP) meanwhile: requests wait in its socket, as
+        for a server busy with a long turn."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            self.process.send_signal(signal.SIGCONT)
 
     async def say(self, sender: str, text: str) -> list[dict]:
         """Send one message through the REST channel and return the bot's messages."""

@@ -60,7 +60,7 @@ class TranscriptEntry:
 
 
 # a delivery status never goes back in this order; anything else ("failed") may follow any of them
-DELIVERY_ORDER = ("pending", "resending", "sending", "sent", "delivered", "read")
+DELIVERY_ORDER = ("pending", "resending", "sent", "delivered", "read")
 
 
 def dedupe_key(message: InboundMessage) -> str:
@@ -180,7 +180,7 @@ _FINISH_INBOUND = (update(MESSAGES).where(MESSAGES.c.id == bindparam("message_id
     status=bindparam("status"), intent=bindparam("intent"), confidence=bindparam("confidence"),
     entities=bindparam("entities"), updated_at=bindparam("now")))
 _SET_DELIVERY = (update(MESSAGES).where(MESSAGES.c.id == bindparam("message_id")).values(
-    status=bindparam("status"), updated_at=bindparam("now"), attempts=MESSAGES.c.attempts + bindparam("attempt"),
+    status=bindparam("status"), updated_at=bindparam("now"), attempts=MESSAGES.c.attempts + 1,
     external_id=func.coalesce(bindparam("external_id", type_=String), MESSAGES.c.external_id),
     error=func.coalesce(bindparam("error", type_=String), MESSAGES.c.error)))
 
@@ -233,11 +233,10 @@ class TranscriptStore:
         return await self.database.run(work)
 
     async def set_delivery(self, message_id: int, status: str, external_id: str | None = None,
-                           error: str | None = None, counts_attempt: bool = True) -> None:
-        """Record what the channel said about an outbound message (sent, failed, ...), or that it
-        is being handed to the channel (``sending``, not an attempt yet)."""
+                           error: str | None = None) -> None:
+        """Record what the channel said about an outbound message (sent, failed, ...)."""
         values = {"message_id": message_id, "status": status, "now": utc_now(), "external_id": external_id,
-                  "error": error[:300] if error is not None else None, "attempt": int(counts_attempt)}
+                  "error": error[:300] if error is not None else None}
 
         def work(session: Session) -> None:
             session.execute(_SET_DELIVERY, values)
@@ -302,11 +301,14 @@ class TranscriptStore:
 
     async def claim_stranded_outbound(self, older_than_s: float, channels: tuple[Channel, ...]
                                       ) -> list[StrandedOutbound]:
-        """Answers stored but never handed to a push channel (their worker died between storing and
-        sending: still ``pending``), of conversations no live worker holds, claimed for this worker:
-        one conditional UPDATE each (status ``resending``), so two workers never send one twice. A
-        claim left by a worker that died too is taken again after ``older_than_s``. An answer whose
-        handing over had begun (``sending``) is not: it may have reached the citizen."""
+        """Answers a push channel never confirmed (still ``pending``: their worker died before Telegram
+        or WhatsApp answered), of conversations no live worker holds, claimed for this worker: one
+        conditional UPDATE each (status ``resending``), so two workers never send one twice. A claim
+        left by a worker that died too is taken again after ``older_than_s``.
+
+        At least once, not at most once: neither API has an idempotency key, so an answer whose
+        request had reached the channel when its worker died arrives twice; a lost answer would
+        leave the citizen waiting, a repeated one costs them a glance."""
         def work(session: Session) -> list[StrandedOutbound]:
             now = utc_now()
             stale = (Message.direction == "out", Message.status.in_(("pending", "resending")),

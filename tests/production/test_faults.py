@@ -11,6 +11,7 @@ deliver their updates like Telegram behind a load balancer: to either worker, ag
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -94,6 +95,16 @@ async def citizens_during(stack: FaultStack, fault: asyncio.Future[None] | None 
     return got
 
 
+async def refused_by_flood_control(api: InThread[FakeTelegramApi], count: int, timeout_s: float = 30.0) -> None:
+    """Wait until the fake Bot API has answered ``count`` sendMessage calls with 429."""
+    def refused() -> int:
+        return sum(call.status == 429 for call in api.server.calls_to("sendMessage"))
+    deadline = time.monotonic() + timeout_s
+    while await asyncio.to_thread(api.do, refused) < count:
+        assert time.monotonic() < deadline, f"fewer than {count} answers reached the Bot API in {timeout_s} s"
+        await asyncio.sleep(0.05)
+
+
 async def test_a_rasa_server_killed_under_load(stack: FaultStack) -> None:
     async def kill_and_restart() -> None:
         await asyncio.sleep(1.5)
@@ -127,24 +138,42 @@ async def test_postgresql_restart_under_load(stack: FaultStack) -> None:
 
 async def test_a_gateway_worker_killed_with_messages_in_flight_and_a_conversation_in_handoff(
         stack: FaultStack) -> None:
+    """The first worker dies holding answers Telegram has not taken yet (flood control) and
+    questions still at Rasa; the survivor answers each citizen exactly once.
+
+    The kill lands where nothing is ambiguous. One between handing an answer to Telegram and
+    hearing back would bring that answer twice: sending is at least once (see
+    TranscriptStore.claim_stranded_outbound)."""
     first, second = stack.gateways
     api = stack.telegram_api
     # a citizen waits for an officer
     waiting = new_chat()
     await deliver([first], 0, waiting, "saya mau bicara dengan petugas")
     await api.call(api.server.wait_for_messages(waiting, 2, timeout=30))
-    # messages stored by the first worker, then it dies before answering all of them
     chats = [new_chat() for _ in range(CITIZENS)]
-    for number, chat in enumerate(chats):
-        await deliver([first], 0, chat, QUESTIONS[number % len(QUESTIONS)][0])
-    process = first.process
-    assert process is not None
-    process.kill()
+    questions = {chat: number % len(QUESTIONS) for number, chat in enumerate(chats)}
+    held, at_rasa = chats[:CITIZENS // 2], chats[CITIZENS // 2:]
+    # answers the first worker stored and must wait to send: Telegram says "retry after 25 s"
+    api.do(lambda: api.server.fail_next("sendMessage", status=429, times=len(held), retry_after=25))
+    for chat in held:
+        await deliver([first], 0, chat, QUESTIONS[questions[chat]][0])
+    await refused_by_flood_control(api, len(held))
+    # questions the first worker stored and passed on to Rasa, which is busy
+    with ExitStack() as busy:
+        for server in stack.rasa:
+            busy.enter_context(server.frozen())
+        for chat in at_rasa:
+            await deliver([first], 0, chat, QUESTIONS[questions[chat]][0])
+        await asyncio.sleep(0.5)
+        process = first.process
+        assert process is not None
+        process.kill()
     # the citizen in the queue writes meanwhile (to the surviving worker)
     await deliver([second], 0, waiting, "halo, masih menunggu petugas")
-    for number, chat in enumerate(chats):  # the survivor takes over after the lease runs out
+    # the survivor takes over: questions after the lease ran out, answers once they are 30 s old
+    for chat in chats:
         sent = await api.call(api.server.wait_for_messages(chat, 1, timeout=60))
-        assert answered([text_of(call) for call in sent]) == [number % len(QUESTIONS)]
+        assert answered([text_of(call) for call in sent]) == [questions[chat]]
     await asyncio.to_thread(first.restart)
     # the handoff survived: an agent finds the citizen still queued, with the message written meanwhile
     username = f"agen{uuid.uuid4().hex[:6]}"
@@ -158,5 +187,5 @@ async def test_a_gateway_worker_killed_with_messages_in_flight_and_a_conversatio
     sent = await api.call(api.server.wait_for_messages(waiting, 4, timeout=30))
     assert "Baik, saya bantu." in [text_of(call) for call in sent]
     # no message of the killed worker's citizens was answered twice
-    await asyncio.sleep(1.0)
+    await asyncio.sleep(3.0)
     assert all(len(api.server.sent_messages(chat)) == 1 for chat in chats)

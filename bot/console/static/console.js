@@ -41,7 +41,6 @@
   var DELIVERY_LABEL = {
     pending: "Mengirim…",
     resending: "Mengirim…",
-    sending: "Mengirim…",
     sent: "Terkirim",
     delivered: "Tersampaikan",
     read: "Dibaca",
