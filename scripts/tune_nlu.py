@@ -12,12 +12,11 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.model_selection import StratifiedKFold
 
 from benchmarks.tables import table
-from nlu.chat_normalisation import ChatNormalisation, load_lexicon
-from nlu.intent_model import build_intent_model, compile_patterns, with_pattern_tokens
+from nlu.intent_model import build_intent_model
+from nlu.retraining.cross_validation import FeatureFunction
 from nlu.retraining.scores import OUT_OF_SCOPE, load_examples
 from tests.paths import ROOT
 
@@ -40,11 +39,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--c", type=float, nargs="+", default=[1.0, 3.0, 10.0, 30.0])
     args = parser.parse_args()
-    normaliser = ChatNormalisation(load_lexicon(ROOT / "resources" / "slang" / "lexicon.tsv"))
     examples = load_examples(sorted((ROOT / "data" / "nlu").glob("*.yml")))
     xsid_valid = {text for text, _ in load_examples([ROOT / "data" / "nlu" / "out_of_scope_xsid.yml"])}
-    patterns = compile_patterns(load_data(str(ROOT / "data" / "nlu")).regex_features)
-    texts = [with_pattern_tokens(text, patterns) for text in normaliser.normalise_all([t for t, _ in examples])]
+    texts = FeatureFunction(ROOT / "data" / "nlu", ROOT / "resources" / "slang" / "lexicon.tsv")(
+        [t for t, _ in examples])
     gold = np.array([intent for _, intent in examples], dtype=object)
     in_scope = gold != OUT_OF_SCOPE
     from_xsid = np.array([text in xsid_valid for text, _ in examples])

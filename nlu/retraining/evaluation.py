@@ -92,13 +92,14 @@ def confusion_png(gold: Sequence[str], predicted: Sequence[str], path: Path) -> 
     return path
 
 
-def markdown_report(comparison: Comparison, image: Path | None = None, verdict: str | None = None) -> str:
+def markdown_report(comparison: Comparison, image: Path | None = None, verdict: str | None = None,
+                    examples: str = "Held-out examples") -> str:
     current, candidate = comparison.current_scores, comparison.candidate_scores
     lines = ["# NLU candidate vs current model", ""]
     if verdict:
         lines += [f"**Gate: {verdict}**", ""]
     lines += [
-        f"Held-out examples: {len(comparison.examples)}", "",
+        f"{examples}: {len(comparison.examples)}", "",
         "| model | accuracy | macro-F1 | errors |", "|---|---|---|---|",
         f"| current | {current.accuracy:.3f} | {current.macro_f1:.3f} | {current.errors} |",
         f"| candidate | {candidate.accuracy:.3f} | {candidate.macro_f1:.3f} | {candidate.errors} |",
@@ -150,11 +151,12 @@ def html_report(markdown: str) -> str:
             f"<style>{style}</style></head><body>{''.join(body)}</body></html>\n")
 
 
-def write_report(comparison: Comparison, out_dir: Path, fmt: str = "md", verdict: str | None = None) -> Path:
+def write_report(comparison: Comparison, out_dir: Path, fmt: str = "md", verdict: str | None = None,
+                 examples: str = "Held-out examples") -> Path:
     """Write report.md or report.html (and confusion.png beside it); returns the report's path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     image = confusion_png(comparison.gold, comparison.candidate, out_dir / "confusion.png")
-    markdown = markdown_report(comparison, image, verdict)
+    markdown = markdown_report(comparison, image, verdict, examples)
     path = out_dir / ("report.html" if fmt == "html" else "report.md")
     path.write_text(html_report(markdown) if fmt == "html" else markdown, encoding="utf-8")
     return path

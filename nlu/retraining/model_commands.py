@@ -8,8 +8,15 @@ import sys
 import time
 from pathlib import Path
 
+from nlu.retraining.cross_validation import (
+    BaselineUnavailable,
+    FeatureFunction,
+    classifier_settings,
+    cross_validate,
+    examples_at,
+)
 from nlu.retraining.evaluation import Comparison, write_report
-from nlu.retraining.paths import HELD_OUT, MODELS_DIR, REPORTS_DIR
+from nlu.retraining.paths import DATA_DIR, HELD_OUT, LEXICON, MODELS_DIR, PROJECT, REPORTS_DIR
 from nlu.retraining.prediction import predict_intents
 from nlu.retraining.promotion import Gate, ModelRegistry, Verdict, judge, promote, rollback
 from nlu.retraining.scores import load_examples
@@ -60,19 +67,46 @@ def _compare(args: argparse.Namespace) -> tuple[Comparison, Verdict]:
     return comparison, judge(comparison, gate)
 
 
-def _report(args: argparse.Namespace, comparison: Comparison, verdict: Verdict) -> None:
+def _summary(comparison: Comparison) -> str:
+    now, then = comparison.current_scores, comparison.candidate_scores
+    return (f"accuracy {now.accuracy:.3f} -> {then.accuracy:.3f}, macro-F1 {now.macro_f1:.3f} -> "
+            f"{then.macro_f1:.3f}, newly right {len(comparison.newly_right())}, "
+            f"newly wrong {len(comparison.newly_wrong())}")
+
+
+def _report(args: argparse.Namespace, comparison: Comparison, verdict: Verdict) -> Path:
     out = args.out or REPORTS_DIR / time.strftime("%Y%m%d-%H%M%S")
     path = write_report(comparison, out, args.format, str(verdict))
-    now, then = comparison.current_scores, comparison.candidate_scores
-    _say(f"accuracy {now.accuracy:.3f} -> {then.accuracy:.3f}, macro-F1 {now.macro_f1:.3f} -> {then.macro_f1:.3f}, "
-         f"newly right {len(comparison.newly_right())}, newly wrong {len(comparison.newly_wrong())}")
+    _say(_summary(comparison))
     _say(f"gate: {verdict}")
+    print(path)
+    return out
+
+
+def _cross_validation_report(args: argparse.Namespace, out: Path) -> None:
+    """The data of today against the data at ``--baseline`` (informative: the gate is the held-out set)."""
+    try:
+        current = examples_at(PROJECT, DATA_DIR, args.baseline)
+    except BaselineUnavailable as problem:
+        _say(f"no cross-validation: {problem}")
+        return
+    candidate = load_examples([DATA_DIR])
+    _say(f"{args.cross_validation}-fold cross-validation of the intent classifier: {len(candidate)} examples "
+         f"now, {len(current)} at {args.baseline} ...")
+    comparison = cross_validate(current, candidate, FeatureFunction(DATA_DIR, LEXICON),
+                                classifier_settings(PROJECT / "config.yml"), folds=args.cross_validation)
+    path = write_report(comparison, out / "cross-validation", args.format,
+                        f"information only: data at {args.baseline} (current) vs data now (candidate)",
+                        examples="Training examples (out of fold)")
+    _say(f"cross-validation: {_summary(comparison)}")
     print(path)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
     comparison, verdict = _compare(args)
-    _report(args, comparison, verdict)
+    out = _report(args, comparison, verdict)
+    if args.cross_validation:
+        _cross_validation_report(args, out)
     return 0 if verdict.passed else 1
 
 
@@ -122,6 +156,10 @@ def add_model_commands(subcommands: argparse._SubParsersAction) -> None:  # type
     train.set_defaults(handler=run_train)
     evaluate = subcommands.add_parser("evaluate", help="candidate vs live model on the held-out set")
     _gate_arguments(evaluate)
+    evaluate.add_argument("--cross-validation", type=int, metavar="K",
+                          help="also K-fold cross-validation of the intent classifier: the training data now "
+                               "against the data at --baseline")
+    evaluate.add_argument("--baseline", default="HEAD", help="git commit of the data to compare with (default HEAD)")
     evaluate.set_defaults(handler=run_evaluate)
     promote_parser = subcommands.add_parser("promote", help="evaluate; if the gate passes, make it live")
     _gate_arguments(promote_parser)

@@ -15,6 +15,8 @@ DATA_DIR = PROJECT / "data" / "nlu"
 DOMAIN_DIR = PROJECT / "domain"
 MODELS_DIR = PROJECT / "models"
 HELD_OUT = PROJECT / "tests" / "nlu" / "test_nlu.yml"
+# the chat normaliser's (config.yml), shipped with the code: training runs from the repository too
+LEXICON = ROOT / "resources" / "slang" / "lexicon.tsv"
 REPORTS_DIR = PROJECT / "var" / "nlu-reports"
 # MPP_NLU_WORK_DIR moves the working files (labels, inbox snapshot) for mpp-nlu and the console alike.
 WORK_DIR = Path(os.environ.get("MPP_NLU_WORK_DIR") or PROJECT / "var" / "nlu-inbox")

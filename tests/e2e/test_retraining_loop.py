@@ -176,10 +176,16 @@ async def test_the_loop_teaches_the_live_assistant_what_it_confused(seeded: Seed
     # train a candidate; the report shows the gain on the held-out set plus the held-out euphemisms
     candidate = loop.last_line(loop.run("train"))
     tests = evaluation_sets(seeded.project, loop.work)
-    evaluated = loop.run("evaluate", "--candidate", str(candidate), *tests, "--out", str(loop.work / "report"))
+    evaluated = loop.run("evaluate", "--candidate", str(candidate), *tests, "--out", str(loop.work / "report"),
+                         "--cross-validation", "3")
     scores = scores_of(evaluated.stderr)
     assert scores.accuracy_after > scores.accuracy_before and scores.newly_right >= len(HELD_OUT) // 2
     report = (loop.work / "report" / "report.md").read_text("utf-8")
+    assert re.search(rf"\|\s*{CONFUSED_INTENT}\s*\|[^\n]*\+0\.\d+", report), report
+    # cross-validation over the training data: the merged examples, out of fold, are now understood
+    cross_validated = scores_of(evaluated.stderr.split("cross-validation: ")[-1])
+    assert cross_validated.newly_right > cross_validated.newly_wrong
+    report = (loop.work / "report" / "cross-validation" / "report.md").read_text("utf-8")
     assert re.search(rf"\|\s*{CONFUSED_INTENT}\s*\|[^\n]*\+0\.\d+", report), report
 
     # promote: the gate passes, the running server loads it; the same messages are now understood

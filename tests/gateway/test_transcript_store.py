@@ -120,9 +120,10 @@ async def test_an_answer_stored_but_never_sent_is_claimed_once_for_sending(store
     stranded_id = await store.add_outbound(inbound, answer)
     sent_id = await store.add_outbound(inbound, BotMessage("terkirim"))
     await store.set_delivery(sent_id, "sent", external_id="55")
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(1.1)
     assert await store.claim_stranded_outbound(30.0, (Channel.TELEGRAM,)) == []  # too recent: maybe in flight
-    claims = await asyncio.gather(*(store.claim_stranded_outbound(0.01, (Channel.TELEGRAM,)) for _ in range(4)))
+    # four workers at once (a claim itself goes stale after the same age: 1 s is more than the race takes)
+    claims = await asyncio.gather(*(store.claim_stranded_outbound(1.0, (Channel.TELEGRAM,)) for _ in range(4)))
     claimed = [outbound for claim in claims for outbound in claim]
     assert [(c.id, c.address, c.message) for c in claimed] == [(stranded_id, "1001", answer)]
-    assert await store.claim_stranded_outbound(0.01, (Channel.WHATSAPP,)) == []
+    assert await store.claim_stranded_outbound(1.0, (Channel.WHATSAPP,)) == []
