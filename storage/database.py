@@ -71,8 +71,10 @@ def _count_statement(*_args: Any) -> None:
 def _dropped_before_work_began(error: DBAPIError) -> bool:
     """Whether ``error`` says the pooled connection was already dead at the unit of work's first
     statement (the server restarted since it was last used): nothing was done, trying again on a
-    new connection is safe. A connection lost later may have committed part of the work: not retried."""
-    return bool(error.connection_invalidated) and getattr(_unit_of_work, "statements", 0) <= 1
+    new connection is safe. A connection lost later (a later statement, or the COMMIT itself, which
+    SQLAlchemy reports without a statement) may have committed the work: not retried."""
+    return (bool(error.connection_invalidated) and error.statement is not None
+            and getattr(_unit_of_work, "statements", 0) <= 1)
 
 
 def threads_for(url: str) -> int:
