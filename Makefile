@@ -1,5 +1,5 @@
 # Two commands do everything: `make run` (the assistant) and `make test` (every test).
-.PHONY: setup train run test bench bench-actions bench-gateway bench-handoff bench-load bench-retraining tune lint lexicon regions form-rules lock clean
+.PHONY: setup train run test bench bench-services bench-actions bench-gateway bench-handoff bench-load bench-retraining tune lint lexicon regions form-rules service-data lock clean
 
 setup:
 	@scripts/setup.sh
@@ -15,6 +15,9 @@ test: setup
 
 bench: setup
 	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.nlu_and_turns
+
+bench-services: setup
+	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.service_answers $(if $(BASELINE),--baseline $(BASELINE))
 
 bench-actions: setup
 	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.actions_and_bookings
@@ -36,7 +39,7 @@ tune: setup
 
 lint: setup
 	.venv/bin/ruff check .
-	.venv/bin/mypy nlu dialogue actions backend regions privacy storage observability bot scripts benchmarks tests
+	.venv/bin/mypy nlu dialogue actions backend regions privacy storage observability service_catalogue bot scripts benchmarks tests
 
 # maintainers: rebuild generated data from resources/ and ../shared
 lexicon: setup
@@ -47,6 +50,11 @@ regions: setup
 
 form-rules: setup
 	.venv/bin/python -m dialogue.form_rules
+
+# operators: after editing resources/services/catalogue.yml (checks it, then writes data/nlu/services.yml)
+service-data: setup
+	.venv/bin/python -m service_catalogue check
+	.venv/bin/python -m service_catalogue.training_data
 
 lock: setup
 	.venv/bin/pip freeze --exclude-editable > constraints.txt

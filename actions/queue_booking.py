@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from functools import lru_cache, partial
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from ruamel.yaml import YAML
 
 from actions.backoffice_action import (
     BackOfficeAction,
@@ -33,8 +31,8 @@ from actions.clients.backoffice import BackOfficeClient, shared_backoffice_clien
 from actions.clients.errors import BackOfficeRejected
 from actions.places import region_codes, timezone_label, unique_by_id
 from nlu.gazetteer import Gazetteer
+from service_catalogue.loading import cached_catalogue
 
-SERVICE_NAMES = Path(__file__).resolve().parent.parent / "resources" / "services" / "service_names.yml"
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 MAX_DAYS_AHEAD = 30
 REGION_PREFIX = "region:"
@@ -47,15 +45,17 @@ BOOKING_REFUSALS = {**DAY_REFUSALS, "closed_day": "utter_queue_day_unavailable"}
 
 
 @lru_cache(maxsize=1)
-def service_words() -> dict[str, list[str]]:
-    """Service code -> the words citizens use for it (resources/services)."""
-    return dict(YAML(typ="safe").load(SERVICE_NAMES.read_text(encoding="utf-8")))
+def bookable_services() -> frozenset[str]:
+    """The counter codes of the services a queue can be booked for."""
+    return frozenset(service.counter for service in cached_catalogue().services.values() if service.counter)
 
 
 @lru_cache(maxsize=1)
 def service_names() -> Gazetteer:
-    """The service words as a gazetteer, longest match first."""
-    return Gazetteer({"service": {word: code for code, words in service_words().items() for word in words}})
+    """The words citizens use for each service that can be booked, as its counter code
+    (resources/services/catalogue.yml), longest match first."""
+    return Gazetteer({"service": {name: service.counter for service in cached_catalogue().services.values()
+                                  if service.counter for name in service.names}})
 
 
 def find_service(text: str) -> str | None:
@@ -151,8 +151,8 @@ class ValidateBookQueueForm(BackOfficeFormValidation):
 
     async def validate_queue_service(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> dict[str, Any]:
-        """One of the bookable services (resources/services)."""
-        if str(value) not in service_words():
+        """One of the bookable services (a counter code of resources/services/catalogue.yml)."""
+        if str(value) not in bookable_services():
             dispatcher.utter_message(response="utter_unknown_service")
             return {"queue_service": None}
         slots = {"queue_service": str(value)}
@@ -222,7 +222,7 @@ def _validated(current: dict[str, Any]) -> bool:
     except ValueError:
         return False
     return bool(current["mpp_id"]) and not str(current["mpp_id"]).startswith(REGION_PREFIX) \
-        and current["queue_service"] in service_words()
+        and current["queue_service"] in bookable_services()
 
 
 class ActionAskQueueConfirmed(Action):

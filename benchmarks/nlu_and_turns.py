@@ -34,7 +34,7 @@ from tests.backoffice import BackOffice
 from tests.paths import ROOT
 from tests.rasa_server import RasaServer
 
-XSID_TEST = ROOT.parent / "shared" / "benchmarks" / "xsid-id" / "id.test.intent.tsv"
+XSID_TEST = ROOT / "tests" / "nlu" / "xsid" / "id.test.intent.tsv"
 HELD_OUT = ROOT / "tests" / "nlu" / "test_nlu.yml"
 RESULTS = ROOT / "bench-results"
 RASA_INIT_CONFIG = """recipe: default.v1

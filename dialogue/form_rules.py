@@ -23,6 +23,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from service_catalogue.loading import load_questions
+
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ROOT / "domain"
 OUTPUT = ROOT / "data" / "rules" / "forms.yml"
@@ -59,6 +61,8 @@ ENDING: dict[str, tuple[str, ...]] = {
     "request_human": ("utter_request_human", "action_handoff"),
     "complaint": ("utter_complaint", "action_handoff"),
 }
+# questions about a catalogue service: one action answers them (actions/service_answers.py)
+ANSWER_ACTIONS = {intent: "action_answer_service" for intent in load_questions().intents.values()}
 # intents that are no answer to the form's question
 NOT_UNDERSTOOD = ("affirm", "nlu_fallback")
 HEADER = """\
@@ -110,7 +114,7 @@ def form_rules(form: FormSpec, intents: list[str]) -> list[dict]:
         elif intent in NOT_UNDERSTOOD or intent in form.intents:
             rule = _steps(form, intent, ["utter_form_not_understood"], resume=True)
         else:
-            rule = _steps(form, intent, [f"utter_{intent}"], resume=True)
+            rule = _steps(form, intent, [ANSWER_ACTIONS.get(intent, f"utter_{intent}")], resume=True)
         rules.append({"rule": f"{intent} during {form.name}", **rule})
     return rules
 

@@ -14,8 +14,8 @@ from dialogue.form_rules import OUTPUT as FORM_RULES
 from nlu.retraining.scores import load_examples
 from tests.paths import ROOT
 
-CONTRACT = ROOT.parent / "shared" / "contract" / "intents.yml"
-XSID_TEST = ROOT.parent / "shared" / "benchmarks" / "xsid-id" / "id.test.intent.tsv"
+CONTRACT = ROOT / "tests" / "nlu" / "contract" / "intents.yml"
+XSID_TEST = ROOT / "tests" / "nlu" / "xsid" / "id.test.intent.tsv"
 
 
 def comparable(text: str) -> str:

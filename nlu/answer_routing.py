@@ -1,0 +1,175 @@
+"""Which answer a message gets, given what it names: honest before helpful.
+
+The intent classifier learns how a question is asked; it cannot know every document. A
+message that names a catalogue service (resources/services/catalogue.yml) gets the answer
+about that service: "perpanjang SIM A" classified as SIP renewal becomes the renewal question
+about the SIM; "syarat KTP WNA pemegang KITAP" becomes the KTP-el for foreign residents (a
+service that refines the KTP-el), and a generic question ("biaya bikin paspor") keeps its
+intent with the service it names. A message that names a document the catalogue does not
+know ("kartu tani hilang") becomes the question about that document, which the action answers
+honestly: no verified answer, who to ask, an officer. Nothing here is a word list per case:
+compatibility comes from the catalogue records, documents from a small grammar of heads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from nlu.gazetteer import WORD, Gazetteer
+from service_catalogue.model import Catalogue, Questions, QuestionType, Service
+
+# "akta kematiannya", "aktane", "kartuku": a word with a possessive ending is the word
+POSSESSIVE_ENDINGS = ("nya", "ne", "ku", "mu")
+MIN_STEM = 3
+
+
+@dataclass(frozen=True)
+class NamedThing:
+    """An entity found in the message: its type, value and span."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a message goes: its intent, the service it is about, or a document nobody knows."""
+
+    intent: str
+    service: str | None = None
+    document: NamedThing | None = None
+
+
+@dataclass(frozen=True)
+class ServiceRoutes:
+    """What routing needs of one service."""
+
+    intents: Mapping[str, QuestionType]
+    refines: frozenset[str]
+    # per question: other services its answer names as something to bring ("buku nikah" for a new KK)
+    mentions: Mapping[QuestionType, frozenset[str]] = field(default_factory=dict)
+
+    def intent_for(self, question: QuestionType) -> str | None:
+        return next((intent for intent, asked in self.intents.items() if asked is question), None)
+
+
+class AnswerRouting:
+    """Routes a classified message to the answer about what it names."""
+
+    def __init__(self, services: Mapping[str, ServiceRoutes], questions: Questions,
+                 name_words: frozenset[str] = frozenset()) -> None:
+        """``name_words``: every word of the catalogue's names (a document using one is no unknown one)."""
+        self._services = services
+        self._questions = questions
+        self._name_words = name_words
+        self._contract_questions: dict[str, QuestionType] = {}
+        # contract intent -> the services whose answer it is (not those that only refine one)
+        self._answered_by: dict[str, list[ServiceRoutes]] = {}
+        for routes in services.values():
+            for intent, question in routes.intents.items():
+                self._contract_questions.setdefault(intent, question)
+                if not routes.refines:
+                    self._answered_by.setdefault(intent, []).append(routes)
+
+    @classmethod
+    def of(cls, catalogue: Catalogue, questions: Questions) -> AnswerRouting:
+        """Routing for this catalogue."""
+        names = Gazetteer({"service": catalogue.names()})
+
+        def mentions(service: Service) -> dict[QuestionType, frozenset[str]]:
+            return {question: frozenset(match.value for text in (answer.text or "", *answer.items)
+                                        for match in names.find(text)) - {service.id}
+                    for question, answer in service.answers.items()}
+
+        return cls({service.id: ServiceRoutes(intents=dict(service.intents), refines=frozenset(service.refines),
+                                              mentions=mentions(service))
+                    for service in catalogue.services.values()}, questions,
+                   frozenset(word for name in catalogue.names() for word in WORD.findall(name.lower())))
+
+    def question_of(self, intent: str) -> QuestionType | None:
+        """The question an intent asks about a service (None: it asks no question about one)."""
+        return (self._questions.question_of(intent) or self._questions.place_intents.get(intent)
+                or self._contract_questions.get(intent))
+
+    def route(self, intent: str, named: list[NamedThing], text: str, ranking: Sequence[str] = ()) -> Route | None:
+        """Where the message goes; None when its intent already answers what it names.
+
+        ``ranking``: the classifier's intents, best first (where the intent asks nothing about
+        the service named, the question comes from the best-ranked intent that asks one).
+        """
+        services = self._most_specific(thing.value for thing in named
+                                       if thing.entity == "service" and thing.value in self._services)
+        question = self._question(intent, services, ranking)
+        if question is None:
+            return None
+        asking = self._questions.intents[question]
+        if not services:
+            document = self.unknown_document(text, named)
+            return Route(asking, document=document) if document else None
+        topic = services[0]  # the first thing named, unless a more specific one refines it
+        if self._answers(intent, topic):
+            return None
+        return Route(self._services[topic].intent_for(question) or asking, service=topic)
+
+    def _question(self, intent: str, services: list[str], ranking: Sequence[str]) -> QuestionType | None:
+        """The question the message asks about what it names (None: it asks none)."""
+        questions = self._questions
+        other_agency = bool(services) and not self._services[services[0]].intents
+        if intent in questions.unsure_intents or (intent in questions.first_party_intents and other_agency):
+            if not services:
+                return None
+            return next(filter(None, map(self.question_of, ranking)), QuestionType.REQUIREMENTS)
+        return self.question_of(intent)
+
+    def _answers(self, intent: str, service: str) -> bool:
+        """Whether the intent's own answer is about ``service``, or names it as something to bring."""
+        if intent in self._services[service].intents:
+            return True
+        if intent in self._questions.place_intents:
+            # the MPP's own intents answer for the services the assistant has its own answers for
+            return bool(self._services[service].intents)
+        return any(service in answered.mentions.get(answered.intents[intent], frozenset())
+                   for answered in self._answered_by.get(intent, ()))
+
+    def _most_specific(self, services: Iterable[str]) -> list[str]:
+        """The services named, without those another named one refines, in order, once each."""
+        ordered = list(dict.fromkeys(services))
+        refined = {general for service in ordered for general in self._services[service].refines}
+        return [service for service in ordered if service not in refined]
+
+    def unknown_document(self, text: str, named: list[NamedThing]) -> NamedThing | None:
+        """A document named in ``text`` by a head word and a name of its own that no entity covers."""
+        words = [match for match in WORD.finditer(text.lower())
+                 if not any(thing.start <= match.start() < thing.end for thing in named)]
+        heads, connectors = self._questions.document_heads, self._questions.document_connectors
+        stop = self._questions.not_document_words
+        for index, head in enumerate(words):
+            if head.group(0) not in heads:
+                continue
+            end, naming = head.end(), 0
+            for word in words[index + 1: index + 4]:
+                token = word.group(0)
+                if word.start() - end > 1 or token in stop or token.isdigit():
+                    break
+                end = word.end()
+                if token not in connectors and token not in heads:
+                    if self._is_name_word(token):
+                        naming = 0  # a known document said another way ("akta kelahirannya", "surat lahir")
+                        break
+                    naming += 1
+                    if naming == 2:
+                        break
+            if naming:
+                return NamedThing("document", text[head.start():end], head.start(), end)
+        return None
+
+    def _is_name_word(self, word: str) -> bool:
+        """Whether ``word`` (or it without a possessive ending: "kematiannya") is in a catalogue name."""
+        if word in self._name_words:
+            return True
+        stem = next((word[: -len(ending)] for ending in POSSESSIVE_ENDINGS
+                     if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM), None)
+        return stem is not None and stem in self._name_words

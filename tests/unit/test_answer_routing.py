@@ -1,0 +1,139 @@
+"""Routing a classified message to the answer about what it names (nlu/answer_routing.py),
+on a small catalogue written here and on the real one."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from nlu.answer_routing import AnswerRouting, NamedThing, Route
+from nlu.gazetteer import Gazetteer
+from service_catalogue.loading import load_catalogue, load_questions, parse_catalogue
+
+SOURCE = {"id": "s", "title": "A page", "url": "https://example.go.id/page", "kind": "official", "published": None}
+ANSWER = {"text": "Umumnya membawa formulir.", "verified": True, "sources": ["s"]}
+
+
+def record(service_id: str, names: list[str], *, intents: dict[str, str] | None = None,
+           refines: list[str] | None = None, agency: str = "dukcapil",
+           bring: list[str] | None = None) -> dict[str, Any]:
+    answer = {**ANSWER, "items": bring or []}
+    return {"id": service_id, "name": service_id.upper(), "agency": agency, "names": names,
+            "refines": refines or [], "summary": "Sebuah layanan.", "intents": intents or {}, "counter": None,
+            "answers": {"requirements": answer}, "sources": [SOURCE], "reviewed": date(2026, 12, 4),
+            "unverified": []}
+
+
+AGENCY = {"name": "Disdukcapil", "short": "Disdukcapil", "offices": "kantor Disdukcapil", "contact": None,
+          "contact_source": None}
+CATALOGUE = parse_catalogue({
+    "agencies": [{"id": "dukcapil", **AGENCY}, {"id": "polri", **AGENCY}, {"id": "bpjs", **AGENCY}, {"id": "kemenag", **AGENCY}],
+    "services": [
+        record("ktp_el", ["ktp", "e-ktp"], intents={"ktp_new": "requirements", "ktp_replace": "lost"}),
+        record("ktp_wna", ["kitap", "ktp wna"], refines=["ktp_el"]),
+        record("sip", ["sip", "izin praktik"], intents={"sip_new": "requirements", "sip_renew": "renewal"}),
+        record("sim", ["sim", "sim a", "sim c"], agency="polri"),
+        record("bpjs_kesehatan", ["bpjs", "kartu bpjs", "kis"], agency="bpjs"),
+        record("kk", ["kk", "kartu keluarga"], intents={"kk_new": "requirements"}, bring=["Buku nikah"]),
+        record("nikah_kua", ["buku nikah", "nikah di kua"], agency="kemenag"),
+    ],
+})
+
+
+@pytest.fixture(scope="module")
+def routing() -> AnswerRouting:
+    return AnswerRouting.of(CATALOGUE, load_questions())
+
+
+def named_in(text: str) -> list[NamedThing]:
+    gazetteer = Gazetteer({"service": CATALOGUE.names()})
+    return [NamedThing(match.entity, match.value, match.start, match.end) for match in gazetteer.find(text)]
+
+
+def route(routing: AnswerRouting, intent: str, text: str) -> Route | None:
+    return routing.route(intent, named_in(text), text)
+
+
+def test_another_service_gets_its_own_question(routing: AnswerRouting) -> None:
+    # SIM is not SIP: the renewal question about the SIM, not the SIP answer
+    assert route(routing, "sip_renew", "perpanjang sim a dimana") == Route("service_renewal", service="sim")
+    assert route(routing, "ktp_replace", "kartu bpjs saya hilang") == Route("service_lost", service="bpjs_kesehatan")
+
+
+def test_a_service_with_its_own_intent_gets_that_intent(routing: AnswerRouting) -> None:
+    # misclassified as a new KK, but it names the KTP: the KTP's own answer
+    assert route(routing, "kk_new", "syarat ktp baru") == Route("ktp_new", service="ktp_el")
+    assert route(routing, "service_requirements", "syarat bikin kk") == Route("kk_new", service="kk")
+
+
+def test_the_intent_that_already_answers_what_is_named_is_kept(routing: AnswerRouting) -> None:
+    assert route(routing, "ktp_replace", "ktp saya hilang") is None
+    assert route(routing, "kk_new", "bikin kk dan ktp baru") is None  # one of the named is the KK
+    assert route(routing, "greet", "halo min, soal sim") is None  # not a question about a service
+
+
+def test_a_service_named_as_something_to_bring_keeps_the_intent(routing: AnswerRouting) -> None:
+    # the KK's answer lists the buku nikah: a KK question that mentions it is still a KK question
+    assert route(routing, "kk_new", "buku nikah udah ada mau urus kk sendiri") is None
+    assert route(routing, "ktp_replace", "buku nikah saya hilang") == Route("service_lost", service="nikah_kua")
+
+
+def test_a_more_specific_service_wins_over_the_one_it_refines(routing: AnswerRouting) -> None:
+    assert route(routing, "ktp_new", "saya wna pemegang kitap mau bikin e-ktp") == \
+        Route("service_requirements", service="ktp_wna")
+
+
+def test_a_generic_question_keeps_its_intent_with_the_service(routing: AnswerRouting) -> None:
+    assert route(routing, "service_fee", "biaya sim c berapa") == Route("service_fee", service="sim")
+    assert route(routing, "mpp_location", "bisa urus sim di mpp tegal?") == Route("service_location", service="sim")
+
+
+def test_a_document_the_catalogue_does_not_know_is_named(routing: AnswerRouting) -> None:
+    found = route(routing, "ktp_replace", "kartu tani saya hilang gimana")
+    assert found is not None and found.intent == "service_lost" and found.service is None
+    assert found.document is not None and found.document.value == "kartu tani"
+    found = route(routing, "kk_new", "cara bikin surat keterangan ahli waris")
+    assert found is not None and found.document is not None
+    assert found.document.value == "surat keterangan ahli waris"
+
+
+def test_words_after_a_head_that_name_nothing_are_no_document(routing: AnswerRouting) -> None:
+    assert route(routing, "ktp_replace", "kartu saya hilang kemarin") is None
+    assert route(routing, "birth_certificate", "akta anak saya belum jadi") is None
+    assert route(routing, "ktp_replace", "surat keterangan hilang dari polisi") is None
+
+
+def test_a_service_named_in_a_message_not_understood_gets_the_best_ranked_question(routing: AnswerRouting) -> None:
+    ranking = ["nlu_fallback", "greet", "ktp_replace", "sip_new"]
+    assert routing.route("nlu_fallback", named_in("sim saya kecebur"), "sim saya kecebur", ranking) == \
+        Route("service_lost", service="sim")
+    assert routing.route("out_of_scope", named_in("info sim dong"), "info sim dong", ["out_of_scope"]) == \
+        Route("service_requirements", service="sim")
+    assert routing.route("out_of_scope", [], "cuaca besok", ["out_of_scope", "ktp_new"]) is None
+
+
+def test_the_first_thing_named_is_the_topic(routing: AnswerRouting) -> None:
+    assert route(routing, "kk_new", "syarat sim a apa, kk perlu?") == Route("service_requirements", service="sim")
+    assert route(routing, "kk_new", "bikin kk, ktp juga perlu?") is None
+
+
+def test_a_known_document_said_another_way_is_no_unknown_document(routing: AnswerRouting) -> None:
+    # "ktp" and "keluarga" are words of catalogue names: these name known documents
+    assert route(routing, "ktp_replace", "kartu ktpnya hilang") is None
+    assert route(routing, "kk_new", "surat keluarganya belum ada") is None
+
+
+def test_every_contract_question_of_the_real_catalogue_has_a_question_type() -> None:
+    routing = AnswerRouting.of(load_catalogue(), load_questions())
+    for intent in ["ktp_new", "ktp_replace", "sip_renew", "birth_certificate", "service_fee", "mpp_location"]:
+        assert routing.question_of(intent) is not None, intent
+
+
+def test_another_agencys_service_named_in_a_first_party_question_gets_its_own_answer(routing: AnswerRouting) -> None:
+    # the application status check is for Dukcapil and licence applications, not a SIM
+    assert routing.route("check_application_status", named_in("status sim saya"), "status sim saya",
+                         ["check_application_status", "sip_renew"]) == Route("service_renewal", service="sim")
+    assert routing.route("check_application_status", named_in("status ktp saya"), "status ktp saya",
+                         ["check_application_status"]) is None
