@@ -19,6 +19,7 @@ from actions.backoffice_action import BackOfficeAction, BackOfficeFormValidation
 from actions.calendar_dates import indonesian_date, parse_birth_date
 from actions.clients.backoffice import BackOfficeClient
 from actions.clients.errors import BackOfficeRejected
+from actions.privacy_notice import AskForPersonalData
 from nlu.number_entities import APPLICATION_NUMBER
 
 _LOOKS_LIKE_NUMBER = re.compile(r"(?i)\bpmh[\s\-\d]*|\b\d{6}[\s\-]?\d{2,5}\b")
@@ -74,6 +75,14 @@ class ValidateApplicationStatusForm(BackOfficeFormValidation):
             dispatcher.utter_message(response="utter_invalid_birth_date")
             return {"birth_date": None}
         return {"birth_date": parsed.isoformat()}
+
+
+class ActionAskBirthDate(AskForPersonalData):
+    """Asks for the applicant's birth date; the first such question of a conversation has the privacy notice."""
+
+    def name(self) -> str:
+        """The action name in the domain."""
+        return "action_ask_birth_date"
 
 
 def _history_lines(application: dict[str, Any]) -> str:

@@ -1,4 +1,9 @@
-"""Status of a health worker's STR or SIP, by its number."""
+"""Status of a health worker's STR or SIP, by its number.
+
+An application number (PMH-YYMMDD-NNNN) given where the STR/SIP number is asked
+is no licence number: the citizen is told so and the application status check
+takes over (it asks the birth date).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -15,6 +20,7 @@ from actions.backoffice_action import BackOfficeAction, BackOfficeFormValidation
 from actions.calendar_dates import indonesian_date
 from actions.clients.backoffice import BackOfficeClient
 from actions.clients.errors import BackOfficeRejected
+from nlu.number_entities import APPLICATION_NUMBER
 
 # an STR number is a run of digits; a SIP number is written like 503/0123/SIP-P/DPMPTSP/2025
 _SIP_NUMBER = re.compile(r"(?i)\S*\d\S*/\S*sip\S*/\S*\d\S*|\S*/\S*sip\S*")
@@ -22,7 +28,12 @@ _KIND_LABELS = {"str": "STR", "sip": "SIP"}
 
 
 def normalise_licence_number(text: str) -> str | None:
-    """The licence number in a message: a SIP number as written, an STR number as digits only."""
+    """The licence number in a message: a SIP number as written, an STR number as digits only.
+
+    An application number is kept as PMH-YYMMDD-NNNN (it is no licence number: see ActionCheckLicence).
+    """
+    if application := APPLICATION_NUMBER.search(text):
+        return f"PMH-{application.group(1)}-{application.group(2)}"
     if sip := _SIP_NUMBER.search(text):
         return sip.group(0).strip(".,;").upper()
     digits = re.sub(r"[\s.\-]", "", text)
@@ -62,7 +73,8 @@ def _validity(licence: dict[str, Any]) -> str:
 
 
 class ActionCheckLicence(BackOfficeAction):
-    """Tells the licence's status, validity and issuer, with the holder's name masked."""
+    """Tells the licence's status, validity and issuer, with the holder's name masked; or hands an application
+    number over to the application status check."""
 
     forget = ("licence_number",)
 
@@ -74,6 +86,9 @@ class ActionCheckLicence(BackOfficeAction):
                      backoffice: BackOfficeClient) -> list[EventType]:
         """The licence, or where else to look when it is not in the data."""
         number = str(tracker.get_slot("licence_number"))
+        if APPLICATION_NUMBER.fullmatch(number):
+            dispatcher.utter_message(response="utter_licence_number_is_application_number", number=number)
+            return [SlotSet("application_number", number), FollowupAction("application_status_form")]
         try:
             licence = await backoffice.lookup_licence(number)
         except BackOfficeRejected as rejected:

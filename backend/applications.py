@@ -8,27 +8,24 @@ minutes is locked (429) until the oldest failure is 15 minutes old.
 from __future__ import annotations
 
 import hmac
-import math
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from aiohttp import web
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from backend.attempts import forget_attempts, record_attempt
 from backend.catalogue import Catalogue
-from backend.errors import ApiError, not_found
-from backend.models import Application, LookupAttempt
+from backend.errors import not_found
+from backend.models import Application
 from backend.openapi import operation
 from backend.opening import naive_utc, utc_now
 from backend.responses import respond
 from backend.schemas import ApplicationOut, HistoryOut
 from backend.state import CATALOGUE, DATABASE
 from backend.validation import ApplicationLookup, read_body
-from storage.database import bulk
 
 routes = web.RouteTableDef()
-FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES = 5
 NOT_FOUND = ("Data permohonan tidak ditemukan. Mohon periksa kembali nomor permohonan dan tanggal lahir "
              "pemohon.")
 TOO_MANY = ("Terlalu banyak percobaan yang gagal untuk nomor permohonan ini. Silakan coba lagi dalam "
@@ -51,39 +48,16 @@ def application_out(application: Application, catalogue: Catalogue) -> Applicati
     )
 
 
-def _record_attempt(session: Session, number: str, now: datetime) -> tuple[LookupAttempt, list[datetime]]:
-    """Store this attempt (committed, so concurrent guesses see it) and return the window's attempts."""
-    since = now - FAILURE_WINDOW
-    session.execute(bulk(delete(LookupAttempt).where(LookupAttempt.number == number, LookupAttempt.at < since)))
-    attempt = LookupAttempt(number=number, at=now)
-    session.add(attempt)
-    session.commit()
-    times = session.scalars(select(LookupAttempt.at).where(LookupAttempt.number == number, LookupAttempt.at >= since)
-                            .order_by(LookupAttempt.at)).all()
-    return attempt, list(times)
-
-
-def _forget(session: Session, attempt: LookupAttempt) -> None:
-    session.delete(attempt)
-    session.commit()
-
-
 def lookup(session: Session, request: ApplicationLookup, moment: datetime, catalogue: Catalogue) -> ApplicationOut:
     """The application, if the number and birth date match and the number is not locked."""
     number = request.number.strip().upper()
-    now = naive_utc(moment)
-    attempt, times = _record_attempt(session, number, now)
-    if len(times) > MAX_FAILURES:  # this attempt is not a failure of the citizen's: drop it
-        _forget(session, attempt)
-        wait = max(1, math.ceil((times[0] + FAILURE_WINDOW - now).total_seconds()))
-        raise ApiError(429, "too_many_attempts", TOO_MANY.format(minutes=math.ceil(wait / 60)),
-                       headers={"Retry-After": str(wait)})
+    attempts = record_attempt(session, [f"application:{number}"], naive_utc(moment), TOO_MANY)
     application = session.scalars(select(Application).where(Application.number == number)
                                   .options(selectinload(Application.history))).first()
     given = request.birth_date.isoformat().encode()
     if application is None or not hmac.compare_digest(application.birth_date.isoformat().encode(), given):
         raise not_found(NOT_FOUND)  # the attempt stays: it counts as a failure
-    _forget(session, attempt)
+    forget_attempts(session, attempts)
     return application_out(application, catalogue)
 
 

@@ -35,7 +35,7 @@ def mpp_out(mpp: Mpp, catalogue: Catalogue, wilayah: RegionCodes) -> MppOut:
         id=mpp.id, name=mpp.name, region_code=mpp.region_code, region_name=region_name(wilayah, mpp.region_code),
         province_code=province, province_name=region_name(wilayah, province), timezone=mpp.timezone,
         address=mpp.address, official_channel=mpp.official_channel, hours=hours_out(mpp.hours, catalogue),
-        hours_source=mpp.hours_source, demo=mpp.is_demo,
+        hours_source=mpp.hours_source, counters=mpp.counters, demo=mpp.is_demo,
         services=[MppServiceOut(code=service.service, label=catalogue.service_label(service.service),
                                 daily_capacity=service.daily_capacity) for service in mpp.services],
     )

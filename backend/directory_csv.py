@@ -21,12 +21,16 @@ from backend.models import Mpp, MppService, QueueSlot
 from backend.opening import local_today, parse_window
 from backend.wilayah import is_kabkota
 from regions.codes import RegionCodes
+from service_catalogue.loading import cached_catalogue
 from storage.database import bulk
 
 T = TypeVar("T")
 HOURS_COLUMNS = ("hours_mon", "hours_tue", "hours_wed", "hours_thu", "hours_fri", "hours_sat", "hours_sun")
 COLUMNS = ("id", "name", "region_code", "timezone", "code_prefix", "address", "official_channel", *HOURS_COLUMNS,
            "hours_source", "services", "demo")
+# optional: a file without it (written before it existed) says nothing about other agencies' counters
+COUNTERS = "counters"
+NO_OTHER_COUNTERS = "none"
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PREFIX = re.compile(r"^[A-Z]{3}$")
 _BOOLEANS = {"true": True, "false": False}
@@ -55,6 +59,8 @@ class DirectoryRow:
     hours: dict[str, list[str]]
     hours_source: str
     services: tuple[tuple[str, int], ...]
+    # catalogue ids of the other agencies' counters there; None: not known
+    counters: tuple[str, ...] | None
     demo: bool
 
 
@@ -134,6 +140,21 @@ class _RowReader:
             raise ValueError("tidak ada layanan (contoh: ktp_el:40;kk:30)")
         return tuple(found.items())
 
+    def counters(self, value: str) -> tuple[str, ...] | None:
+        if not value:
+            return None
+        if value.lower() == NO_OTHER_COUNTERS:
+            return ()
+        known = cached_catalogue().services
+        found: list[str] = []
+        for service in filter(None, (part.strip() for part in value.split(";"))):
+            if service not in known:
+                raise ValueError(f'loket "{service}" tidak ada di katalog layanan (resources/services/catalogue.yml)')
+            if service in found:
+                raise ValueError(f'loket "{service}" tertulis dua kali')
+            found.append(service)
+        return tuple(found)
+
     def demo(self, value: str) -> bool:
         if value.lower() not in _BOOLEANS:
             raise ValueError(f'demo "{value}" harus true atau false')
@@ -145,9 +166,10 @@ class _RowReader:
             for column in ("id", "name", "region_code", "timezone", "code_prefix", "hours", "hours_source", "services",
                            "demo")
         }
+        counters = self.take(self.counters, COUNTERS)
         if self.problems:
             return None
-        return DirectoryRow(address=self.raw.get("address") or None,
+        return DirectoryRow(address=self.raw.get("address") or None, counters=counters,
                             official_channel=self.raw.get("official_channel") or None, **values)
 
 
@@ -192,6 +214,7 @@ def replace_directory(session: Session, rows: list[DirectoryRow], now: datetime)
             for column in ("name", "region_code", "timezone", "code_prefix", "address", "official_channel", "hours",
                            "hours_source"):
                 setattr(mpp, column, getattr(row, column))
+            mpp.counters = list(row.counters) if row.counters is not None else None
             mpp.is_demo = row.demo
             mpp.listed = True
             _replace_services(session, mpp, row, now)

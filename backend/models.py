@@ -53,6 +53,8 @@ class Mpp(Base):
     # {"0": ["08:00", "15:00"], ...}: weekday (Monday = 0) -> opening window; closed days absent.
     hours = Column(JSON, nullable=False)
     hours_source = Column(String(16), nullable=False)
+    # catalogue ids (resources/services) of the other agencies' counters there; NULL: not known
+    counters = Column(JSON, nullable=True)
     is_demo = Column(Boolean, nullable=False)
     # False once the MPP is no longer in the directory CSV; kept because bookings refer to it.
     listed = Column(Boolean, nullable=False)
@@ -112,12 +114,19 @@ class Booking(Base):
 
 
 class Resident(Base):
-    """A synthetic resident of the NIK registry (stand-in for Dukcapil SIAK)."""
+    """A synthetic resident of the NIK registry (stand-in for Dukcapil SIAK).
+
+    The second factors that confirm a registration (the KK number, the mother's
+    maiden name) are stored only as salted scrypt hashes (backend/second_factor.py);
+    NULL: that factor cannot confirm this resident.
+    """
 
     __tablename__ = "resident"
     nik = Column(String(16), primary_key=True)
     birth_date = Column(Date, nullable=False)
     sex = Column(String(1), nullable=False)
+    kk_number_hash = Column(String(200), nullable=True)
+    mother_maiden_name_hash = Column(String(200), nullable=True)
     is_demo = Column(Boolean, nullable=False)
 
 
@@ -149,12 +158,15 @@ class ApplicationEvent(Base):
 
 
 class LookupAttempt(Base):
-    """A failed (or still running) application lookup; counted to stop guessing birth dates."""
+    """A failed (or still running) lookup of a subject; counted to stop guessing second factors (backend/attempts.py).
+
+    ``subject`` is ``application:<number>``, or a hash for personal data (``nik:<hash>``, ``citizen:<hash>``).
+    """
 
     __tablename__ = "lookup_attempt"
-    __table_args__ = (Index("ix_lookup_attempt_number_at", "number", "at"),)
+    __table_args__ = (Index("ix_lookup_attempt_subject_at", "subject", "at"),)
     id = Column(Integer, primary_key=True)
-    number = Column(String(40), nullable=False)
+    subject = Column(String(64), nullable=False)
     at = Column(DateTime, nullable=False)
 
 

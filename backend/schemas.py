@@ -77,6 +77,8 @@ class MppOut(Out):
     hours: list[HoursOut]
     hours_source: Literal["demo", "verified"]
     services: list[MppServiceOut]
+    # the other agencies' counters (ids of resources/services/catalogue.yml); null: not known
+    counters: list[str] | None
     demo: bool
 
 
@@ -145,6 +147,8 @@ class ApplicationOut(Out):
 
 
 class ResidentCheckOut(Out):
+    """The NIK is registered and the second factor matched (anything else is the 404 of an unknown NIK)."""
+
     registered: bool
     demo: bool
 

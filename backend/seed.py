@@ -31,6 +31,7 @@ from backend.models import (
     Resident,
 )
 from backend.opening import local_today, naive_utc
+from backend.second_factor import KK_NUMBER_LENGTH, Factor, hash_factor, normalise
 from backend.wilayah import kabkota_of, region_name
 from privacy.masking import mask_nik
 from regions.codes import RegionCodes
@@ -62,8 +63,19 @@ def _residents(items: list[dict[str, Any]], wilayah: RegionCodes) -> dict[str, R
         if len(item["kecamatan"]) != len("33.28.05") or item["kecamatan"] not in wilayah:
             raise ValueError(f"demo resident {item['key']}: unknown kecamatan {item['kecamatan']}")
         nik = make_nik(item["kecamatan"], item["birth_date"], item["sex"], item["serial"])
-        residents[item["key"]] = Resident(nik=nik, birth_date=item["birth_date"], sex=item["sex"], is_demo=True)
+        if "kk" in item and len(normalise(Factor.KK_NUMBER, item["kk"])) != KK_NUMBER_LENGTH:
+            raise ValueError(f"demo resident {item['key']}: a KK number has 16 digits")
+        residents[item["key"]] = Resident(
+            nik=nik, birth_date=item["birth_date"], sex=item["sex"], is_demo=True,
+            kk_number_hash=_factor_hash(Factor.KK_NUMBER, item.get("kk")),
+            mother_maiden_name_hash=_factor_hash(Factor.MOTHER_MAIDEN_NAME, item.get("mother")),
+        )
     return residents
+
+
+def _factor_hash(factor: Factor, value: Any) -> str | None:
+    """The stored form of a demo resident's second factor (none given: it cannot confirm them)."""
+    return None if value is None else hash_factor(factor, str(value))
 
 
 def _applications(items: list[dict[str, Any]], residents: dict[str, Resident]) -> list[Application]:

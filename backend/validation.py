@@ -80,14 +80,34 @@ class ApplicationLookup(Strict):
 
 
 class ResidentCheck(Strict):
-    """POST /residents/check."""
+    """POST /residents/check: the NIK plus one second factor, and who asks (for the attempt limit).
+
+    Without a factor, or with a wrong one, the answer is the 404 of an unknown NIK.
+    """
 
     nik: StrictStr = Field(..., example="3328051205900001")
+    kk_number: StrictStr | None = Field(None, description="The Kartu Keluarga number (16 digits)",
+                                        example="3328051502100007")
+    mother_maiden_name: StrictStr | None = Field(None, min_length=1, max_length=100,
+                                                 description="Compared ignoring case and spaces", example="Sumarni")
+    citizen_ref: StrictStr = Field(..., min_length=1, max_length=200, description="Opaque id of the citizen asking")
 
     @validator("nik")
     def _sixteen_digits(cls, value: str) -> str:
         if not _NIK.match(value):
             raise ValueError("NIK harus terdiri dari 16 digit angka.")
+        return value
+
+    @validator("kk_number")
+    def _kk_sixteen_digits(cls, value: str | None) -> str | None:
+        if value is not None and not _NIK.match(value):
+            raise ValueError("Nomor KK harus terdiri dari 16 digit angka.")
+        return value
+
+    @validator("mother_maiden_name")
+    def _one_factor(cls, value: str | None, values: dict[str, Any]) -> str | None:
+        if value is not None and values.get("kk_number") is not None:
+            raise ValueError("Isi nomor KK atau nama ibu kandung, salah satu saja.")
         return value
 
 

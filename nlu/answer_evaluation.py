@@ -103,8 +103,9 @@ class NearMissScores:
 
     total: int = 0
     honest: int = 0
-    wrong_service: list[tuple[str, str, str]] = field(default_factory=list)  # text, expected, answered
-    other: list[tuple[str, str, str]] = field(default_factory=list)  # text, expected, kind
+    # (text, expected, answered): kept out of repr, so that a failing test shows no held-out text
+    wrong_service: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
+    other: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
     right_question: int = 0
     per_agency: dict[str, list[int]] = field(default_factory=dict)  # agency -> [honest, total]
 

@@ -47,10 +47,13 @@ class Route:
 class ServiceRoutes:
     """What routing needs of one service."""
 
+    id: str
     intents: Mapping[str, QuestionType]
     refines: frozenset[str]
     # per question: other services its answer names as something to bring ("buku nikah" for a new KK)
     mentions: Mapping[QuestionType, frozenset[str]] = field(default_factory=dict)
+    # per question: the words of its answer (a document it discusses, "surat pengantar RT", is no unknown one)
+    words: Mapping[QuestionType, frozenset[str]] = field(default_factory=dict)
 
     def intent_for(self, question: QuestionType) -> str | None:
         return next((intent for intent, asked in self.intents.items() if asked is question), None)
@@ -65,6 +68,7 @@ class AnswerRouting:
         self._services = services
         self._questions = questions
         self._name_words = name_words
+        self._false_friends = Gazetteer({"false_friend": {phrase: phrase for phrase in questions.false_friends}})
         self._contract_questions: dict[str, QuestionType] = {}
         # contract intent -> the services whose answer it is (not those that only refine one)
         self._answered_by: dict[str, list[ServiceRoutes]] = {}
@@ -84,8 +88,13 @@ class AnswerRouting:
                                         for match in names.find(text)) - {service.id}
                     for question, answer in service.answers.items()}
 
-        return cls({service.id: ServiceRoutes(intents=dict(service.intents), refines=frozenset(service.refines),
-                                              mentions=mentions(service))
+        def words(service: Service) -> dict[QuestionType, frozenset[str]]:
+            return {question: frozenset(WORD.findall(" ".join((answer.text or "", *answer.items)).lower()))
+                    for question, answer in service.answers.items()}
+
+        return cls({service.id: ServiceRoutes(id=service.id, intents=dict(service.intents),
+                                              refines=frozenset(service.refines), mentions=mentions(service),
+                                              words=words(service))
                     for service in catalogue.services.values()}, questions,
                    frozenset(word for name in catalogue.names() for word in WORD.findall(name.lower())))
 
@@ -100,19 +109,31 @@ class AnswerRouting:
         ``ranking``: the classifier's intents, best first (where the intent asks nothing about
         the service named, the question comes from the best-ranked intent that asks one).
         """
-        services = self._most_specific(thing.value for thing in named
-                                       if thing.entity == "service" and thing.value in self._services)
+        misleading = self._false_friends.find(text)
+        services = self._most_specific(
+            thing.value for thing in named if thing.entity == "service" and thing.value in self._services
+            and not any(friend.start <= thing.start < friend.end for friend in misleading))
         question = self._question(intent, services, ranking)
         if question is None:
             return None
         asking = self._questions.intents[question]
         if not services:
             document = self.unknown_document(text, named)
-            return Route(asking, document=document) if document else None
+            if document is None or self._discusses(intent, document):
+                return None
+            return Route(asking, document=document)
         topic = services[0]  # the first thing named, unless a more specific one refines it
         if self._answers(intent, topic):
             return None
         return Route(self._services[topic].intent_for(question) or asking, service=topic)
+
+    def _discusses(self, intent: str, document: NamedThing) -> bool:
+        """Whether the intent's own answer speaks of the document ("surat pengantar RT" when moving)."""
+        questions = self._questions
+        naming = [word for word in WORD.findall(document.value.lower())
+                  if word not in questions.document_heads and word not in questions.document_connectors]
+        return any(naming and set(naming) <= answered.words.get(answered.intents[intent], frozenset())
+                   for answered in self._answered_by.get(intent, ()))
 
     def _question(self, intent: str, services: list[str], ranking: Sequence[str]) -> QuestionType | None:
         """The question the message asks about what it names (None: it asks none)."""
@@ -131,8 +152,10 @@ class AnswerRouting:
         if intent in self._questions.place_intents:
             # the MPP's own intents answer for the services the assistant has its own answers for
             return bool(self._services[service].intents)
-        return any(service in answered.mentions.get(answered.intents[intent], frozenset())
-                   for answered in self._answered_by.get(intent, ()))
+        answered_by = self._answered_by.get(intent, ())
+        if any(answered.id in self._services[service].refines for answered in answered_by):
+            return False  # a special case of what the intent answers has its own answer
+        return any(service in answered.mentions.get(answered.intents[intent], frozenset()) for answered in answered_by)
 
     def _most_specific(self, services: Iterable[str]) -> list[str]:
         """The services named, without those another named one refines, in order, once each."""

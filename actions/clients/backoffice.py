@@ -171,9 +171,14 @@ class BackOfficeClient:
             "POST", "/applications/lookup", idempotent=True, body={"number": number, "birth_date": _iso(birth_date)}
         )
 
-    async def check_resident(self, nik: str) -> JSONObject:
-        """``{"registered": bool, "demo": bool}`` for a 16-digit NIK."""
-        return await self._request("POST", "/residents/check", idempotent=True, body={"nik": nik})
+    async def check_resident(self, nik: str, citizen_ref: str, *, kk_number: str | None = None,
+                             mother_maiden_name: str | None = None) -> JSONObject:
+        """``{"registered": true, "demo": bool}`` when the 16-digit NIK is registered and the second factor (the
+        KK number or the mother's maiden name, one of them) matches; ``not_found`` for an unknown NIK and a wrong
+        or missing factor alike, ``too_many_attempts`` (429) after repeated failures of the NIK or the citizen."""
+        factor = {"kk_number": kk_number} if kk_number is not None else {"mother_maiden_name": mother_maiden_name}
+        return await self._request("POST", "/residents/check", idempotent=True,
+                                   body={"nik": nik, "citizen_ref": citizen_ref, **factor})
 
     async def lookup_licence(self, number: str) -> JSONObject:
         """An STR/SIP licence with its status and validity; ``not_found`` if unknown."""

@@ -13,7 +13,8 @@ import aiohttp
 from backend.settings import DEFAULT_DIRECTORY_CSV
 
 JAKARTA = "Asia/Jakarta"
-# Test-only MPPs in Kota Yogyakarta (no real MPP there in the directory), appended to the real CSV.
+# Test-only MPPs in Kota Yogyakarta (no real MPP there in the directory), appended to the real CSV:
+# the first lists other agencies' counters, the second does not know them.
 QUEUE_MPP = "mpp-uji-antrean"  # open every day 00:00-23:59, capacity 5 per service
 EARLY_MPP = "mpp-uji-pagi"  # open every day 00:00-00:01: "today" is always after closing time
 QUEUE_CAPACITY = 5
@@ -21,8 +22,8 @@ ALL_DAY = ",".join(["00:00-23:59"] * 7)
 ONE_MINUTE = ",".join(["00:00-00:01"] * 7)
 TEST_ROWS = (
     f"{QUEUE_MPP},MPP Uji Antrean,34.71,{JAKARTA},UJI,,,{ALL_DAY},demo,"
-    f"ktp_el:{QUEUE_CAPACITY};kk:{QUEUE_CAPACITY};kia:{QUEUE_CAPACITY};ikd:{QUEUE_CAPACITY},true",
-    f"{EARLY_MPP},MPP Uji Pagi,34.71,{JAKARTA},UJP,,,{ONE_MINUTE},demo,ktp_el:{QUEUE_CAPACITY},true",
+    f"ktp_el:{QUEUE_CAPACITY};kk:{QUEUE_CAPACITY};kia:{QUEUE_CAPACITY};ikd:{QUEUE_CAPACITY},paspor;skck,true",
+    f"{EARLY_MPP},MPP Uji Pagi,34.71,{JAKARTA},UJP,,,{ONE_MINUTE},demo,ktp_el:{QUEUE_CAPACITY},,true",
 )
 
 

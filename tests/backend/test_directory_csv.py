@@ -16,16 +16,25 @@ async def test_a_bad_row_changes_nothing(backoffice: BackOffice, http: aiohttp.C
     _, before = await get_json(http, f"{backoffice.url}/mpps")
     bad = directory_csv(tmp_path / "bad.csv", rows=(
         TEST_ROWS[0].replace("UJI", "UJ1"),
-        "mpp-uji-rusak,MPP Uji Rusak,33.99,Asia/Jakarta,URK,,,8-15,,,,,,,demo,ktp_el:0;paspor:3,yes",
+        "mpp-uji-rusak,MPP Uji Rusak,33.99,Asia/Jakarta,URK,,,8-15,,,,,,,demo,ktp_el:0;paspor:3,kartu_tani,yes",
     ))
     result = backoffice.cli("load-directory", str(bad), check=False)
     assert result.returncode == 1
     lines = len(bad.read_text().splitlines())
     assert f'baris {lines - 1}: code_prefix "UJ1" harus 3 huruf kapital' in result.stderr
-    for problem in ('kode wilayah "33.99"', 'jam buka hours_mon "8-15"', 'kuota layanan "ktp_el"', 'demo "yes"'):
+    for problem in ('kode wilayah "33.99"', 'jam buka hours_mon "8-15"', 'kuota layanan "ktp_el"', 'demo "yes"',
+                    'loket "kartu_tani" tidak ada di katalog layanan'):
         assert f"baris {lines}: " in result.stderr and problem in result.stderr
     assert "tidak diubah" in result.stderr
     assert await get_json(http, f"{backoffice.url}/mpps") == (200, before)
+
+
+async def test_other_agencies_counters_are_listed_or_unknown(backoffice: BackOffice,
+                                                             http: aiohttp.ClientSession) -> None:
+    _, listed = await get_json(http, f"{backoffice.url}/mpps/mpp-uji-antrean")
+    _, unknown = await get_json(http, f"{backoffice.url}/mpps/{EARLY_MPP}")
+    assert listed["counters"] == ["paspor", "skck"]
+    assert unknown["counters"] is None  # an empty cell: not known, which is not "none"
 
 
 async def test_a_missing_column_is_reported(backoffice: BackOffice, tmp_path: Path) -> None:

@@ -34,6 +34,8 @@ KECAMATAN = "33.28.05"
 SERVICE = "ktp_el"
 APPLICATION = ("PMH-250703-0002", "1990-05-12")
 NIK_REGISTERED = "3328051205900001"
+KK_NUMBER = "3328051502100007"  # its second factors (docs/demo-data.md)
+MOTHER_MAIDEN_NAME = "Sumarni"
 LICENCE = "3320250100012345"
 CITIZEN_DEADLINE_S = 5.0
 
@@ -115,7 +117,12 @@ async def test_lookups(client: BackOfficeClient) -> None:
     application = await client.lookup_application(*APPLICATION)
     assert application["number"] == APPLICATION[0]
     assert application["history"]
-    assert (await client.check_resident(NIK_REGISTERED))["registered"] is True
+    assert (await client.check_resident(NIK_REGISTERED, citizen(), kk_number=KK_NUMBER))["registered"] is True
+    confirmed = await client.check_resident(NIK_REGISTERED, citizen(), mother_maiden_name=MOTHER_MAIDEN_NAME)
+    assert confirmed == {"registered": True, "demo": True}
+    with pytest.raises(BackOfficeRejected) as wrong_factor:
+        await client.check_resident(NIK_REGISTERED, citizen(), mother_maiden_name="Siti")
+    assert (wrong_factor.value.status, wrong_factor.value.code) == (404, "not_found")
     assert (await client.lookup_licence(LICENCE))["status"] == "aktif"
 
 
@@ -217,7 +224,8 @@ async def test_nothing_listening_is_unavailable_quickly() -> None:
 async def test_a_non_idempotent_call_gets_exactly_one_attempt(client: BackOfficeClient, proxy: FaultProxy) -> None:
     proxy.refuse()
     with pytest.raises(BackOfficeUnavailable):
-        await client._request("POST", "/residents/check", idempotent=False, body={"nik": NIK_REGISTERED})
+        await client._request("POST", "/residents/check", idempotent=False,
+                              body={"nik": NIK_REGISTERED, "citizen_ref": citizen(), "kk_number": KK_NUMBER})
     assert proxy.connections == 1
 
 

@@ -29,14 +29,15 @@ def record(service_id: str, names: list[str], *, intents: dict[str, str] | None 
 AGENCY = {"name": "Disdukcapil", "short": "Disdukcapil", "offices": "kantor Disdukcapil", "contact": None,
           "contact_source": None}
 CATALOGUE = parse_catalogue({
-    "agencies": [{"id": "dukcapil", **AGENCY}, {"id": "polri", **AGENCY}, {"id": "bpjs", **AGENCY}, {"id": "kemenag", **AGENCY}],
+    "agencies": [{"id": agency, **AGENCY} for agency in ("dukcapil", "polri", "bpjs", "kemenag")],
     "services": [
         record("ktp_el", ["ktp", "e-ktp"], intents={"ktp_new": "requirements", "ktp_replace": "lost"}),
         record("ktp_wna", ["kitap", "ktp wna"], refines=["ktp_el"]),
         record("sip", ["sip", "izin praktik"], intents={"sip_new": "requirements", "sip_renew": "renewal"}),
         record("sim", ["sim", "sim a", "sim c"], agency="polri"),
         record("bpjs_kesehatan", ["bpjs", "kartu bpjs", "kis"], agency="bpjs"),
-        record("kk", ["kk", "kartu keluarga"], intents={"kk_new": "requirements"}, bring=["Buku nikah"]),
+        record("kk", ["kk", "kartu keluarga"], intents={"kk_new": "requirements"},
+               bring=["Buku nikah", "Tidak perlu surat pengantar RT"]),
         record("nikah_kua", ["buku nikah", "nikah di kua"], agency="kemenag"),
     ],
 })
@@ -137,3 +138,14 @@ def test_another_agencys_service_named_in_a_first_party_question_gets_its_own_an
                          ["check_application_status", "sip_renew"]) == Route("service_renewal", service="sim")
     assert routing.route("check_application_status", named_in("status ktp saya"), "status ktp saya",
                          ["check_application_status"]) is None
+
+
+def test_a_service_name_inside_a_false_friend_names_no_service(routing: AnswerRouting) -> None:
+    text = "pas registrasi kartu sim katanya nik tidak valid"
+    assert routing.route("nik_activation", named_in(text), text, ["nik_activation"]) is None
+
+
+def test_a_document_the_intents_own_answer_speaks_of_is_no_unknown_document(routing: AnswerRouting) -> None:
+    assert route(routing, "kk_new", "surat pengantar rt masih perlu gak") is None
+    found = route(routing, "kk_new", "surat keterangan waris perlu gak")
+    assert found is not None and found.document is not None

@@ -1,4 +1,9 @@
-"""NIK validation: examples for each rule and hypothesis properties over real region codes."""
+"""NIK validation: examples for each rule and hypothesis properties over real region codes.
+
+Also the second factor that confirms a NIK's registration: what the NIK form takes as a KK number
+or a mother's maiden name (actions/nik_check.py), and how the back office compares it
+(backend/second_factor.py).
+"""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -7,6 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from actions.nik_check import SecondFactor, factor_in, mothers_name_in
+from backend.second_factor import Factor, factor_matches, hash_factor
 from regions import NikCheck, RegionKind, check_nik, load_region_codes
 
 TODAY = date(2026, 3, 15)
@@ -275,3 +282,53 @@ def test_any_text_never_raises(text: str) -> None:
 @given(st.text(alphabet="0123456789 .-", min_size=14, max_size=22))
 def test_any_digit_string_never_raises(text: str) -> None:
     _assert_consistent(check_nik(text, today=TODAY))
+
+
+# --- the second factor ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "factor"), [
+    ("3328051502100007", "3328051502100007"),
+    ("kk saya 3328 0515 0210 0007", "3328051502100007"),
+    ("no kk: 3328-0515-0210-0007", "3328051502100007"),
+    ("33280515021000", None),  # 14 digits: no KK number
+    ("Sumarni", "Sumarni"),
+    ("nama ibu kandung saya: Tuti  Handayani", "Tuti Handayani"),
+    ("ibu saya sumarni", "sumarni"),
+    ("Hj. Murni", "Hj. Murni"),
+    ("Wa Ode Hasni", "Wa Ode Hasni"),
+    ("lupa", None),
+    ("tidak tahu", None),
+    ("batal", None),
+    ("kenapa harus nama ibu", None),
+    ("satu dua tiga empat lima enam tujuh", None),  # too many words for a name
+])
+def test_what_the_nik_form_takes_as_a_second_factor(text: str, factor: str | None) -> None:
+    assert factor_in(text) == factor
+
+
+def test_a_sixteen_digit_factor_is_a_kk_number_anything_else_a_name() -> None:
+    assert SecondFactor.from_slot("3328051502100007") == SecondFactor(kk_number="3328051502100007")
+    assert SecondFactor.from_slot("Sumarni") == SecondFactor(mother_maiden_name="Sumarni")
+
+
+@MODEST
+@given(st.text())
+def test_any_text_is_a_name_or_not_without_raising(text: str) -> None:
+    name = mothers_name_in(text)
+    assert name is None or (name and not any(char.isnumeric() for char in name))
+
+
+def test_the_mothers_name_matches_ignoring_case_and_spaces_and_is_not_stored_in_clear() -> None:
+    stored = hash_factor(Factor.MOTHER_MAIDEN_NAME, "Tuti Handayani")
+    assert "tuti" not in stored.lower() and "handayani" not in stored.lower()
+    assert factor_matches(Factor.MOTHER_MAIDEN_NAME, " tuti HANDAYANI", stored)
+    assert factor_matches(Factor.MOTHER_MAIDEN_NAME, "TutiHandayani", stored)
+    assert not factor_matches(Factor.MOTHER_MAIDEN_NAME, "Tuti", stored)
+    assert hash_factor(Factor.MOTHER_MAIDEN_NAME, "Tuti Handayani") != stored, "a fresh salt every time"
+
+
+def test_nothing_stored_matches_nothing() -> None:
+    assert not factor_matches(Factor.KK_NUMBER, "3328051502100007", None)
+    assert not factor_matches(Factor.MOTHER_MAIDEN_NAME, "", None)
+    assert factor_matches(Factor.KK_NUMBER, "3328 0515 0210 0007", hash_factor(Factor.KK_NUMBER, "3328051502100007"))
