@@ -15,9 +15,13 @@ test: setup
 
 bench: setup
 	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.nlu_and_turns
+	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.service_answers --baseline $(BASELINE)
+
+# the last commit before the service catalogue: the "before" row of bench-services
+BASELINE ?= 7329230
 
 bench-services: setup
-	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.service_answers $(if $(BASELINE),--baseline $(BASELINE))
+	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.service_answers --baseline $(BASELINE)
 
 bench-actions: setup
 	RASA_TELEMETRY_ENABLED=false .venv/bin/python -m benchmarks.actions_and_bookings

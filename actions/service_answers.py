@@ -78,9 +78,15 @@ class ActionAnswerService(Action):
         """Answer from the catalogue, or say honestly what is not known."""
         catalogue, phrases = cached_catalogue(), load_phrases()
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        question = load_questions().question_of(intent) or QuestionType.REQUIREMENTS
         service = catalogue.services.get(latest_entity(tracker, "service") or "")
         document = latest_entity(tracker, "document")
+        question = load_questions().question_of(intent)
+        if question is None:  # a contract intent: its own response, unless a situation it covers is named
+            situation = latest_entity(tracker, "situation")
+            if service is None or situation is None:
+                dispatcher.utter_message(response=f"utter_{intent}")
+                return []
+            question = QuestionType(situation)
         if service is None and document:
             dispatcher.utter_message(response="utter_service_no_verified_answer", topic=f"«{document}»",
                                      who=phrases("who_unknown"))

@@ -62,7 +62,10 @@ ENDING: dict[str, tuple[str, ...]] = {
     "complaint": ("utter_complaint", "action_handoff"),
 }
 # questions about a catalogue service: one action answers them (actions/service_answers.py)
-ANSWER_ACTIONS = {intent: "action_answer_service" for intent in load_questions().intents.values()}
+# and the contract intents whose records answer a situation apart (a lost akta: data/rules/answers.yml)
+SITUATION_INTENTS = ("birth_certificate", "death_certificate", "marriage_certificate", "kia", "ikd")
+ANSWER_ACTIONS = {intent: "action_answer_service"
+                  for intent in (*load_questions().intents.values(), *SITUATION_INTENTS)}
 # intents that are no answer to the form's question
 NOT_UNDERSTOOD = ("affirm", "nlu_fallback")
 HEADER = """\

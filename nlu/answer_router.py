@@ -82,6 +82,9 @@ class AnswerRouter(GraphComponent):
                      if entity["entity"] == "service" and entity["value"] == route.service]
             others = [entity for entity in entities if entity["entity"] != "service"]
             entities = about[:1] + others
+        if route.situation is not None:
+            entities.append({"entity": "situation", "value": route.situation.value, "confidence_entity": 1.0,
+                             "extractor": EXTRACTOR})
         if route.document is not None:
             document = route.document
             entities.append({"entity": "document", "value": document.value, "start": document.start,

@@ -41,6 +41,8 @@ class Route:
     intent: str
     service: str | None = None
     document: NamedThing | None = None
+    # the situation a contract intent is asked in, which the record answers apart ("hilang": lost)
+    situation: QuestionType | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class ServiceRoutes:
     refines: frozenset[str]
     # per question: other services its answer names as something to bring ("buku nikah" for a new KK)
     mentions: Mapping[QuestionType, frozenset[str]] = field(default_factory=dict)
+    # the questions its record answers
+    answered: frozenset[QuestionType] = frozenset()
     # per question: the words of its answer (a document it discusses, "surat pengantar RT", is no unknown one)
     words: Mapping[QuestionType, frozenset[str]] = field(default_factory=dict)
 
@@ -69,6 +73,8 @@ class AnswerRouting:
         self._questions = questions
         self._name_words = name_words
         self._false_friends = Gazetteer({"false_friend": {phrase: phrase for phrase in questions.false_friends}})
+        self._cues = Gazetteer({"cue": {cue: question.value for question, cues in questions.situation_cues.items()
+                                        for cue in cues}})
         self._contract_questions: dict[str, QuestionType] = {}
         # contract intent -> the services whose answer it is (not those that only refine one)
         self._answered_by: dict[str, list[ServiceRoutes]] = {}
@@ -94,7 +100,7 @@ class AnswerRouting:
 
         return cls({service.id: ServiceRoutes(id=service.id, intents=dict(service.intents),
                                               refines=frozenset(service.refines), mentions=mentions(service),
-                                              words=words(service))
+                                              answered=frozenset(service.answers), words=words(service))
                     for service in catalogue.services.values()}, questions,
                    frozenset(word for name in catalogue.names() for word in WORD.findall(name.lower())))
 
@@ -109,7 +115,8 @@ class AnswerRouting:
         ``ranking``: the classifier's intents, best first (where the intent asks nothing about
         the service named, the question comes from the best-ranked intent that asks one).
         """
-        misleading = self._false_friends.find(text)
+        misleading = [NamedThing(match.entity, match.value, match.start, match.end)
+                      for match in self._false_friends.find(text)]
         services = self._most_specific(
             thing.value for thing in named if thing.entity == "service" and thing.value in self._services
             and not any(friend.start <= thing.start < friend.end for friend in misleading))
@@ -118,14 +125,28 @@ class AnswerRouting:
             return None
         asking = self._questions.intents[question]
         if not services:
-            document = self.unknown_document(text, named)
+            document = self.unknown_document(text, [*named, *misleading])
             if document is None or self._discusses(intent, document):
                 return None
             return Route(asking, document=document)
-        topic = services[0]  # the first thing named, unless a more specific one refines it
-        if self._answers(intent, topic):
-            return None
-        return Route(self._services[topic].intent_for(question) or asking, service=topic)
+        topic = self._services[services[0]]  # the first thing named, unless a more specific one refines it
+        situation = self._situation(text, topic) if self._questions.question_of(intent) is None else None
+        if self._answers(intent, topic.id):
+            if situation in (None, question):
+                return None
+            # the contract intent stays (it covers the situation); the action answers the situation
+            return Route(topic.intent_for(situation) or intent, service=topic.id,
+                         situation=None if topic.intent_for(situation) else situation)
+        question = situation or question
+        return Route(topic.intent_for(question) or self._questions.intents[question], service=topic.id)
+
+    def _situation(self, text: str, topic: ServiceRoutes) -> QuestionType | None:
+        """The situation the message's words name ("hilang": lost), if the topic's record answers it."""
+        for cue in self._cues.find(text):
+            question = QuestionType(cue.value)
+            if question in topic.answered or topic.intent_for(question):
+                return question
+        return None
 
     def _discusses(self, intent: str, document: NamedThing) -> bool:
         """Whether the intent's own answer speaks of the document ("surat pengantar RT" when moving)."""
@@ -138,8 +159,12 @@ class AnswerRouting:
     def _question(self, intent: str, services: list[str], ranking: Sequence[str]) -> QuestionType | None:
         """The question the message asks about what it names (None: it asks none)."""
         questions = self._questions
-        other_agency = bool(services) and not self._services[services[0]].intents
-        if intent in questions.unsure_intents or (intent in questions.first_party_intents and other_agency):
+        if intent in questions.first_party_intents:
+            # about another agency's service, or (no service named) possibly a document nobody knows
+            if services and self._services[services[0]].intents:
+                return None
+            return next(filter(None, map(self.question_of, ranking)), QuestionType.REQUIREMENTS)
+        if intent in questions.unsure_intents:
             if not services:
                 return None
             return next(filter(None, map(self.question_of, ranking)), QuestionType.REQUIREMENTS)

@@ -229,8 +229,8 @@ def load_questions(path: Path = QUESTIONS_PATH) -> Questions:
     """Read and validate the question vocabulary."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     problems = _Problems()
-    keys = {"question_intents", "place_intents", "unsure_intents", "first_party_intents", "false_friends",
-            "document_heads", "document_connectors", "not_document_words", "templates"}
+    keys = {"question_intents", "place_intents", "unsure_intents", "first_party_intents", "situation_cues",
+            "false_friends", "document_heads", "document_connectors", "not_document_words", "templates"}
     if not problems.keys("questions", raw, keys):
         raise CatalogueError(path, problems.found)
     intents = {question: str(intent) for key, intent in raw["question_intents"].items()
@@ -253,6 +253,9 @@ def load_questions(path: Path = QUESTIONS_PATH) -> Questions:
         intents=intents, place_intents=places,
         unsure_intents=frozenset(problems.texts("unsure_intents", raw["unsure_intents"])),
         first_party_intents=frozenset(problems.texts("first_party_intents", raw["first_party_intents"])),
+        situation_cues={question: problems.texts(f"situation_cues.{key}", cues)
+                        for key, cues in raw["situation_cues"].items()
+                        if (question := problems.enum("situation_cues", key, QuestionType))},
         false_friends=problems.texts("false_friends", raw["false_friends"]),
         document_heads=frozenset(problems.texts("document_heads", raw["document_heads"])),
         document_connectors=frozenset(problems.texts("document_connectors", raw["document_connectors"])),

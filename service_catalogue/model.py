@@ -114,6 +114,8 @@ class Questions:
     unsure_intents: frozenset[str]
     # intents about the assistant's own services: another agency's service named there does the same
     first_party_intents: frozenset[str]
+    # words that say which situation a message is about ("hilang": lost), per question
+    situation_cues: Mapping[QuestionType, tuple[str, ...]]
     # phrases containing a service's name that mean something else ("kartu sim")
     false_friends: tuple[str, ...]
     # words that head the name of a document or a licence ("kartu", "surat", "izin")

@@ -149,3 +149,16 @@ def test_a_document_the_intents_own_answer_speaks_of_is_no_unknown_document(rout
     assert route(routing, "kk_new", "surat pengantar rt masih perlu gak") is None
     found = route(routing, "kk_new", "surat keterangan waris perlu gak")
     assert found is not None and found.document is not None
+
+
+def test_a_document_nobody_knows_in_a_first_party_question_gets_the_honest_answer(routing: AnswerRouting) -> None:
+    found = routing.route("mobile_service", [], "kartu lansia buat ortu bikin di mana", ["mobile_service"])
+    assert found is not None and found.document is not None and found.document.value == "kartu lansia"
+    assert routing.route("mobile_service", [], "jadwal keliling di desa saya", ["mobile_service"]) is None
+
+
+def test_the_situation_named_picks_the_records_answer_for_it(routing: AnswerRouting) -> None:
+    # the small catalogue's KTP answers "lost" through ktp_replace: a lost KTP classified as a new one
+    assert route(routing, "ktp_new", "ktp saya hilang") == Route("ktp_replace", service="ktp_el")
+    # the SIM record answers only requirements here: "hilang" names a situation it cannot answer
+    assert route(routing, "service_requirements", "sim saya hilang") == Route("service_requirements", service="sim")

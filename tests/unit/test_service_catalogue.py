@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from backend.catalogue import Catalogue as BackOfficeCatalogue
-from dialogue.form_rules import domain_intents
+from dialogue.form_rules import SITUATION_INTENTS, domain_intents
 from service_catalogue import training_data
 from service_catalogue.answers import answer_text, load_phrases
 from service_catalogue.loading import CATALOGUE_PATH, CatalogueError, load_catalogue, load_questions, parse_catalogue
@@ -122,3 +122,16 @@ def test_each_question_intent_has_varied_generated_examples() -> None:
 def test_the_old_service_words_file_is_gone() -> None:
     # one vocabulary: the catalogue's names serve the booking form too
     assert not (ROOT / "resources" / "services" / "service_names.yml").exists()
+
+
+def test_contract_intents_whose_records_answer_a_situation_apart_are_answered_by_the_action() -> None:
+    # "akta kelahiran hilang" stays birth_certificate (the contract covers replacement), and the
+    # action answers the record's "lost" block: such intents must reach the action
+    questions = load_questions()
+    expected = {intent for service in load_catalogue().services.values() if service.intents
+                for situation in questions.situation_cues
+                if situation in service.answers and not service.intent_for(situation) for intent in service.intents}
+    assert set(SITUATION_INTENTS) == expected
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "answers.yml").read_text(encoding="utf-8"))["rules"]
+    answered = {rule["steps"][0]["intent"]: rule["steps"][1]["action"] for rule in rules}
+    assert {intent: answered[intent] for intent in expected} == dict.fromkeys(expected, "action_answer_service")
