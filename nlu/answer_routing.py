@@ -7,8 +7,12 @@ about the SIM; "syarat KTP WNA pemegang KITAP" becomes the KTP-el for foreign re
 service that refines the KTP-el), and a generic question ("biaya bikin paspor") keeps its
 intent with the service it names. A message that names a document the catalogue does not
 know ("kartu tani hilang") becomes the question about that document, which the action answers
-honestly: no verified answer, who to ask, an officer. Nothing here is a word list per case:
-compatibility comes from the catalogue records, documents from a small grammar of heads.
+honestly: no verified answer, who to ask, an officer. An intent keeps a message whose named
+service its own answer lists as something to bring ("buku nikah" in a KK question); a contract
+intent asked in a situation its record answers apart ("akta kelahiran hilang") keeps its name
+and gets a `situation`. Nothing here is a word list per case: compatibility comes from the
+catalogue records, documents from a small grammar of heads, situations and false friends from
+resources/services/questions.yml. docs/services.md; figures in docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -40,7 +40,8 @@ async def test_a_code_asked_on_telegram_and_typed_on_whatsapp_joins_the_conversa
 
     # the form asked on Telegram goes on on WhatsApp: the same tracker
     await whatsapp.post(text_message(whatsapp.wa_id, "PMH-250703-0002"))
-    [next_question] = await whatsapp.replies(1)
+    notice, next_question = await whatsapp.replies(2)  # the privacy notice comes before the first birth date
+    assert "privasi" in whatsapp_text(notice).lower()
     assert "tanggal lahir" in whatsapp_text(next_question).lower()
 
     await whatsapp.post(text_message(whatsapp.wa_id, f"TAUTKAN {code.group(1)}"))

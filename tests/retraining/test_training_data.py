@@ -48,7 +48,7 @@ def test_the_real_training_data_is_read_without_annotations() -> None:
     assert not any("{" in text or "](" in text for text in texts)
     assert {example.intent for example in data.examples} >= {"ktp_new", "out_of_scope", "greet"}
     generated = {data_file.path.name for data_file in data.files if data_file.generated}
-    assert generated == {"regions.yml", "out_of_scope_xsid.yml"}
+    assert generated == {"regions.yml", "out_of_scope_xsid.yml", "services.yml"}
 
 
 def test_examples_go_to_hand_written_files_only() -> None:
