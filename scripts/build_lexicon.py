@@ -76,6 +76,9 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data" / "slang")
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "slang" / "lexicon.tsv")
     args = parser.parse_args()
+    if not args.shared.is_dir():
+        raise SystemExit(f"{args.shared} is missing: give --shared the folder holding the IndoCollex and "
+                         "Kamus Alay lexicons (licences in resources/slang/), or keep resources/slang/lexicon.tsv")
     overrides = read_overrides(ROOT / "resources" / "slang" / "domain_overrides.tsv")
     table = build(args.shared, overrides)
     with args.out.open("w", encoding="utf-8") as handle:

@@ -11,7 +11,10 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-XSID = ROOT.parent / "shared" / "benchmarks" / "xsid-id"
+# the validation split comes from the project's steering folder beside the clone (maintainers only);
+# the test split is kept in the repository (tests/nlu/xsid/) so that its texts can be left out
+XSID_VALID = ROOT.parent / "shared" / "benchmarks" / "xsid-id" / "id.valid.intent.tsv"
+XSID_TEST = ROOT / "tests" / "nlu" / "xsid" / "id.test.intent.tsv"
 OUT = ROOT / "data" / "nlu" / "out_of_scope_xsid.yml"
 
 
@@ -20,15 +23,18 @@ def comparable(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def texts(split: str) -> list[str]:
-    with (XSID / f"id.{split}.intent.tsv").open(encoding="utf-8") as handle:
+def texts(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as handle:
         return [row["text"].strip() for row in csv.DictReader(handle, delimiter="\t")]
 
 
 def main() -> None:
-    test = {comparable(text) for text in texts("test")}
+    if not XSID_VALID.exists():
+        raise SystemExit(f"{XSID_VALID} is missing: get xSID v0.7 (github.com/mainlp/xsid, data/xSID-0.7, "
+                         "id.valid.intent.tsv) there, or keep data/nlu/out_of_scope_xsid.yml as it is")
+    test = {comparable(text) for text in texts(XSID_TEST)}
     kept: dict[str, str] = {}
-    for text in texts("valid"):
+    for text in texts(XSID_VALID):
         key = comparable(text)
         if key and key not in test:
             kept.setdefault(key, text)
