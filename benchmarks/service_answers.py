@@ -45,6 +45,9 @@ class Row:
     near_test: NearMissScores
     near_dev: NearMissScores
     oos_recall: float
+    # held-out examples whose intent the router changed: made right, made wrong (None: not measured)
+    routed_right: int | None = None
+    routed_wrong: int | None = None
 
 
 def without_router(parse: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +87,10 @@ async def measure(model: Path, work: Path, names: tuple[str, ...]) -> list[Row]:
     finally:
         server.stop()
     rows = [figures(names[0], held_out, held, near, xsid)]
-    if len(names) > 1:
+    if len(names) > 1:  # a model with the router: what it did to the held-out set, and the reading without it
+        routed = [(gold, parse) for (_, gold), parse in zip(held_out, held, strict=True) if parse.get(ROUTED_FROM)]
+        rows[0].routed_right = sum(gold == parse["intent"]["name"] for gold, parse in routed)
+        rows[0].routed_wrong = sum(gold == parse[ROUTED_FROM] for gold, parse in routed)
         rows.append(figures(names[1], held_out, [without_router(p) for p in held],
                             {path: [without_router(p) for p in found] for path, found in near.items()},
                             [without_router(p) for p in xsid]))
@@ -117,13 +123,21 @@ def report(rows: list[Row]) -> str:
         [[row.name, pct(row.near_test), f"{row.near_test.wrong_service_rate:.3f} ({len(row.near_test.wrong_service)})",
           pct(row.near_dev), f"{row.held_out.accuracy:.3f}", f"{row.held_out.macro_f1:.3f}", f"{row.oos_recall:.3f}"]
          for row in rows])
+    honesty = table(
+        ['model', '"no verified information" answers (test)', "of them about things the catalogue lacks",
+         "unknown things answered honestly", "held-out intents the router made right / wrong"],
+        [[row.name, str(row.near_test.said_unknown), f"{row.near_test.unknown_precision:.3f}",
+          f"{row.near_test.unknown_recall:.3f} ({row.near_test.unknown_honest}/{row.near_test.unknown_items})",
+          "-" if row.routed_right is None else f"{row.routed_right} / {row.routed_wrong}"] for row in rows])
     agencies = sorted(rows[0].near_test.per_agency)
     def share(row: Row, agency: str) -> str:
         honest, total = row.near_test.per_agency.get(agency, [0, 0])
         return f"{honest}/{total}"
 
     per_agency = table(["model", *agencies], [[row.name, *(share(row, a) for a in agencies)] for row in rows])
-    return f"{machine()}\n\n{main}\n\nNear-miss TEST half, honest answers per agency:\n\n{per_agency}\n"
+    return (f"{machine()}\n\n{main}\n\nThe honest \"I don't know\" (precision and recall, TEST half) and what "
+            f"the router does to the held-out set:\n\n{honesty}\n\n"
+            f"Near-miss TEST half, honest answers per agency:\n\n{per_agency}\n")
 
 
 async def main() -> None:

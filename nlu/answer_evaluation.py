@@ -108,10 +108,26 @@ class NearMissScores:
     other: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
     right_question: int = 0
     per_agency: dict[str, list[int]] = field(default_factory=dict)  # agency -> [honest, total]
+    # "no verified information" answers, and those of them given to a document the catalogue lacks
+    said_unknown: int = 0
+    said_unknown_rightly: int = 0
+    # questions about things the catalogue lacks, and those answered honestly
+    unknown_items: int = 0
+    unknown_honest: int = 0
 
     @property
     def honest_rate(self) -> float:
         return self.honest / self.total if self.total else 0.0
+
+    @property
+    def unknown_precision(self) -> float:
+        """Of the "no verified information" answers, the share given where the catalogue lacks the thing."""
+        return self.said_unknown_rightly / self.said_unknown if self.said_unknown else 0.0
+
+    @property
+    def unknown_recall(self) -> float:
+        """Of the questions about things the catalogue lacks, the share answered honestly."""
+        return self.unknown_honest / self.unknown_items if self.unknown_items else 0.0
 
     @property
     def wrong_service_rate(self) -> float:
@@ -124,6 +140,12 @@ def score_near_misses(items: Sequence[NearMiss], answers: Sequence[Answered]) ->
     for item, answered in zip(items, answers, strict=True):
         scores.total += 1
         honest = is_honest(item, answered)
+        if answered.kind is AnswerKind.NO_VERIFIED_ANSWER:
+            scores.said_unknown += 1
+            scores.said_unknown_rightly += item.expect == UNKNOWN
+        if item.expect == UNKNOWN:
+            scores.unknown_items += 1
+            scores.unknown_honest += honest
         agency = scores.per_agency.setdefault(item.agency or "-", [0, 0])
         agency[1] += 1
         if honest:
