@@ -28,6 +28,10 @@ from service_catalogue.model import Catalogue, QuestionType, Service
 
 logger = logging.getLogger(__name__)
 MAX_MPPS = 5
+# read and validated when the action server imports its actions: an invalid catalogue stops it at
+# start with every problem listed (CatalogueError), not at a citizen's first question
+cached_catalogue()
+load_questions()
 
 
 def counter_of(mpp: dict[str, Any], service: Service) -> bool | None:
