@@ -45,7 +45,8 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/mypy nlu dialogue actions backend regions privacy storage observability service_catalogue bot scripts benchmarks tests
 
-# maintainers: rebuild generated data from resources/ and ../shared
+# maintainers: rebuild generated data from resources/ (lexicon and xSID sources: ../shared when present;
+# without it the scripts say where to get them, and the generated files stay as committed)
 lexicon: setup
 	.venv/bin/python scripts/build_lexicon.py
 

@@ -51,20 +51,32 @@ class Route:
 
 @dataclass(frozen=True)
 class ServiceRoutes:
-    """What routing needs of one service."""
+    """A catalogue service with what routing reads of its answers."""
 
-    id: str
-    intents: Mapping[str, QuestionType]
-    refines: frozenset[str]
+    service: Service
     # per question: other services its answer names as something to bring ("buku nikah" for a new KK)
     mentions: Mapping[QuestionType, frozenset[str]] = field(default_factory=dict)
-    # the questions its record answers
-    answered: frozenset[QuestionType] = frozenset()
     # per question: the words of its answer (a document it discusses, "surat pengantar RT", is no unknown one)
     words: Mapping[QuestionType, frozenset[str]] = field(default_factory=dict)
 
+    @property
+    def id(self) -> str:
+        return self.service.id
+
+    @property
+    def intents(self) -> Mapping[str, QuestionType]:
+        return self.service.intents
+
+    @property
+    def refines(self) -> tuple[str, ...]:
+        return self.service.refines
+
+    def answers(self, question: QuestionType) -> bool:
+        """Whether the record has an answer to ``question``, its own or a contract intent's."""
+        return question in self.service.answers or self.service.intent_for(question) is not None
+
     def intent_for(self, question: QuestionType) -> str | None:
-        return next((intent for intent, asked in self.intents.items() if asked is question), None)
+        return self.service.intent_for(question)
 
 
 class AnswerRouting:
@@ -102,9 +114,7 @@ class AnswerRouting:
             return {question: frozenset(WORD.findall(" ".join((answer.text or "", *answer.items)).lower()))
                     for question, answer in service.answers.items()}
 
-        return cls({service.id: ServiceRoutes(id=service.id, intents=dict(service.intents),
-                                              refines=frozenset(service.refines), mentions=mentions(service),
-                                              answered=frozenset(service.answers), words=words(service))
+        return cls({service.id: ServiceRoutes(service, mentions(service), words(service))
                     for service in catalogue.services.values()}, questions,
                    frozenset(word for name in catalogue.names() for word in WORD.findall(name.lower())))
 
@@ -148,7 +158,7 @@ class AnswerRouting:
         """The situation the message's words name ("hilang": lost), if the topic's record answers it."""
         for cue in self._cues.find(text):
             question = QuestionType(cue.value)
-            if question in topic.answered or topic.intent_for(question):
+            if topic.answers(question):
                 return question
         return None
 
