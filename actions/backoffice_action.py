@@ -116,7 +116,12 @@ def requested(tracker: Tracker, slot: str) -> bool:
     return tracker.get_slot("requested_slot") in (None, slot) or tracker.active_loop.get("name") is None
 
 
+def latest_entities(tracker: Tracker, entity: str) -> list[str]:
+    """The values of every ``entity`` in the citizen's latest message, in order."""
+    return [str(found["value"]) for found in tracker.latest_message.get("entities", [])
+            if found.get("entity") == entity]
+
+
 def latest_entity(tracker: Tracker, entity: str) -> str | None:
     """The value of the first ``entity`` in the citizen's latest message."""
-    return next((str(found["value"]) for found in tracker.latest_message.get("entities", [])
-                 if found.get("entity") == entity), None)
+    return next(iter(latest_entities(tracker, entity)), None)

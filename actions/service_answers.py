@@ -18,16 +18,18 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.backoffice_action import latest_entity
+from actions.backoffice_action import latest_entities, latest_entity
 from actions.clients.backoffice import BackOfficeClient, shared_backoffice_client
 from actions.clients.errors import BackOfficeRejected, BackOfficeUnavailable
 from actions.places import region_codes, unique_by_id
 from service_catalogue.answers import Phrases, answer_text, load_phrases, no_answer_topic, who_serves
 from service_catalogue.loading import cached_catalogue, load_questions
-from service_catalogue.model import Catalogue, QuestionType, Service
+from service_catalogue.model import CANDIDATE_ENTITY, Catalogue, QuestionType, Service
 
 logger = logging.getLogger(__name__)
 MAX_MPPS = 5
+# WhatsApp's limit on reply buttons in one message
+MAX_BUTTONS = 3
 # read and validated when the action server imports its actions: an invalid catalogue stops it at
 # start with every problem listed (CatalogueError), not at a citizen's first question
 cached_catalogue()
@@ -84,9 +86,17 @@ class ActionAnswerService(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         service = catalogue.services.get(latest_entity(tracker, "service") or "")
         document = latest_entity(tracker, "document")
-        question = load_questions().question_of(intent)
+        questions = load_questions()
+        question = questions.question_of(intent)
+        situation = latest_entity(tracker, "situation")
+        candidates = tuple(value for value in latest_entities(tracker, CANDIDATE_ENTITY) if value in catalogue.services)
+        if service is None and candidates:  # a name of several services: which one?
+            asked = (question or (QuestionType(situation) if situation else None)
+                     or next((found for choice in candidates
+                              if (found := catalogue.services[choice].intents.get(intent))), QuestionType.REQUIREMENTS))
+            self._ask_which(dispatcher, questions.intents[asked], catalogue.choices(candidates), phrases)
+            return []
         if question is None:  # a contract intent: its own response, unless a situation it covers is named
-            situation = latest_entity(tracker, "situation")
             if service is None or situation is None:
                 dispatcher.utter_message(response=f"utter_{intent}")
                 return []
@@ -114,6 +124,17 @@ class ActionAnswerService(Action):
             return events
         dispatcher.utter_message(response="utter_service_answer", answer=text)
         return events
+
+    @staticmethod
+    def _ask_which(dispatcher: CollectingDispatcher, intent: str, choices: dict[str, str], phrases: Phrases) -> None:
+        """Ask which of the services a shared name means, a button per service (the same question about it)."""
+        labels = list(choices.values())
+        named = f"{', '.join(labels[:-1])} atau {labels[-1]}"
+        buttons = [{"title": label, "payload": f'/{intent}{{"service":"{service}"}}'}
+                   for service, label in choices.items()]
+        if len(buttons) < MAX_BUTTONS:
+            buttons.append({"title": "Hubungi petugas", "payload": "/request_human"})
+        dispatcher.utter_message(text=phrases("which_of", choices=named), buttons=buttons)
 
     @staticmethod
     async def _located(catalogue: Catalogue, service: Service, region: str | None, phrases: Phrases) -> str | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from service_catalogue.model import Catalogue, Questions, QuestionType
+from service_catalogue.model import CANDIDATE_ENTITY, Catalogue, Questions, QuestionType
 
 UNKNOWN = "unknown"
 # answers that claim nothing about any service
@@ -31,6 +31,7 @@ class AnswerKind(str, Enum):
     NO_VERIFIED_ANSWER = "no_verified_answer"  # a document the catalogue does not know
     NOT_UNDERSTOOD = "not_understood"  # fallback, out of scope, an officer
     WHICH_SERVICE = "which_service"  # names no service: "no verified information for that; which service?"
+    CLARIFY = "clarify"  # a name of several services ("bpjs"): "which one?", a button per service
     OTHER = "other"  # another answer (greeting, MPP location, the generic fee answer...)
 
 
@@ -48,6 +49,9 @@ class Answered:
     also: frozenset[str] = frozenset()
 
     def is_about(self, service: str) -> bool:
+        """Whether the answer is about ``service``, or asks which service is meant and offers it."""
+        if self.kind is AnswerKind.CLARIFY:
+            return service in self.also
         return self.kind is AnswerKind.SERVICE and (service == self.service or service in self.also)
 
 
@@ -74,6 +78,9 @@ def answered_about(parse: Mapping[str, Any], catalogue: Catalogue, questions: Qu
     service = next((str(e["value"]) for e in entities if e.get("entity") == "service"
                     and str(e.get("value")) in catalogue.services), None)
     question = questions.question_of(intent)
+    candidates = frozenset(str(e["value"]) for e in entities if e.get("entity") == CANDIDATE_ENTITY)
+    if service is None and candidates:  # the action asks which service is meant (also under a contract intent)
+        return Answered(AnswerKind.CLARIFY, question=question, also=candidates)
     if question is not None:
         if service is not None:
             return Answered(AnswerKind.SERVICE, service, question)

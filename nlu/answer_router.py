@@ -23,6 +23,7 @@ from typing_extensions import Self
 from nlu.answer_routing import AnswerRouting, NamedThing, Route
 from nlu.chat_normaliser import original_text_of
 from service_catalogue.loading import CATALOGUE_PATH, QUESTIONS_PATH, cached_catalogue, load_questions
+from service_catalogue.model import CANDIDATE_ENTITY
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTRACTOR = "AnswerRouter"
@@ -80,11 +81,16 @@ class AnswerRouter(GraphComponent):
         if route.service is not None:
             about = [entity for entity in entities
                      if entity["entity"] == "service" and entity["value"] == route.service]
+            if not about:  # a service the words qualify ("ktp" said by a holder of a "kitap")
+                about = [{"entity": "service", "value": route.service, "confidence_entity": 1.0,
+                          "extractor": EXTRACTOR}]
             others = [entity for entity in entities if entity["entity"] != "service"]
             entities = about[:1] + others
         if route.situation is not None:
             entities.append({"entity": "situation", "value": route.situation.value, "confidence_entity": 1.0,
                              "extractor": EXTRACTOR})
+        entities.extend({"entity": CANDIDATE_ENTITY, "value": service, "confidence_entity": 1.0, "extractor": EXTRACTOR}
+                        for service in route.candidates)
         if route.document is not None:
             document = route.document
             entities.append({"entity": "document", "value": document.value, "start": document.start,

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from nlu.gazetteer import WORD, Gazetteer
-from service_catalogue.model import Catalogue, Questions, QuestionType, Service
+from service_catalogue.model import Catalogue, Questions, QuestionType, Service, SharedName
 
 # "akta kematiannya", "aktane", "kartuku": a word with a possessive ending is the word
 POSSESSIVE_ENDINGS = ("nya", "ne", "ku", "mu")
@@ -47,6 +47,8 @@ class Route:
     document: NamedThing | None = None
     # the situation a contract intent is asked in, which the record answers apart ("hilang": lost)
     situation: QuestionType | None = None
+    # the services a shared name may mean ("bpjs"): the action asks which one
+    candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,18 @@ class AnswerRouting:
     """Routes a classified message to the answer about what it names."""
 
     def __init__(self, services: Mapping[str, ServiceRoutes], questions: Questions,
-                 name_words: frozenset[str] = frozenset()) -> None:
-        """``name_words``: every word of the catalogue's names (a document using one is no unknown one)."""
+                 name_words: frozenset[str] = frozenset(), shared_names: Sequence[SharedName] = ()) -> None:
+        """``name_words``: every word of the catalogue's names (a document using one is no unknown one);
+        ``shared_names``: names of more than one service ("bpjs")."""
         self._services = services
+        self._shared = {shared.name: tuple(shared.choices) for shared in shared_names}
+        self._shared_names = Gazetteer({"shared": {shared.name: shared.name for shared in shared_names}})
         self._questions = questions
         self._name_words = name_words
         self._false_friends = Gazetteer({"false_friend": {phrase: phrase for phrase in questions.false_friends}})
+        self._unserved = Gazetteer({"document": {phrase: phrase for phrase in questions.unserved_documents}})
+        self._qualifiers = Gazetteer({"qualifier": {qualifier: routes.id for routes in services.values()
+                                                    for qualifier in routes.service.qualifiers}})
         self._cues = Gazetteer({"cue": {cue: question.value for question, cues in questions.situation_cues.items()
                                         for cue in cues}})
         self._contract_questions: dict[str, QuestionType] = {}
@@ -116,7 +124,8 @@ class AnswerRouting:
 
         return cls({service.id: ServiceRoutes(service, mentions(service), words(service))
                     for service in catalogue.services.values()}, questions,
-                   frozenset(word for name in catalogue.names() for word in WORD.findall(name.lower())))
+                   frozenset(word for name in catalogue.names() for word in WORD.findall(name.lower())),
+                   catalogue.shared_names)
 
     def question_of(self, intent: str) -> QuestionType | None:
         """The question an intent asks about a service (None: it asks no question about one)."""
@@ -131,32 +140,50 @@ class AnswerRouting:
         """
         misleading = [NamedThing(match.entity, match.value, match.start, match.end)
                       for match in self._false_friends.find(text)]
-        services = self._most_specific(
-            thing.value for thing in named if thing.entity == "service" and thing.value in self._services
-            and not any(friend.start <= thing.start < friend.end for friend in misleading))
-        question = self._question(intent, services, ranking)
+        services = self._most_specific(self._qualified(
+            [thing for thing in named if thing.entity == "service" and thing.value in self._services
+             and not any(friend.start <= thing.start < friend.end for friend in misleading)], text, misleading))
+        candidates = () if services else self._candidates(intent, text, [*named, *misleading])
+        if candidates and any(intent in self._services[choice].intents for choice in candidates):
+            # the intent's answer covers one of them (marriage and divorce for "akta cerai"): it stays,
+            # and the action asks which one is meant, in the situation the words say
+            situation = next((QuestionType(cue.value) for cue in self._cues.find(text)), None)
+            return Route(intent, candidates=candidates, situation=situation)
+        question = self._question(intent, services or list(candidates[:1]), ranking)
         if question is None:
             return None
         asking = self._questions.intents[question]
+        if candidates:
+            return Route(asking, candidates=candidates)
         if not services:
             document = self.unknown_document(text, [*named, *misleading])
             if document is None or self._discusses(intent, document):
                 return None
             return Route(asking, document=document)
         topic = self._services[services[0]]  # the first thing named, unless a more specific one refines it
-        situation = self._situation(text, topic) if self._questions.question_of(intent) is None else None
-        if self._answers(intent, topic.id):
+        situation = self._situation(text, topic, named) if self._questions.question_of(intent) is None else None
+        if self._answers(intent, topic.id, services):
             if situation in (None, question):
                 return None
             # the contract intent stays (it covers the situation); the action answers the situation
             return Route(topic.intent_for(situation) or intent, service=topic.id,
                          situation=None if topic.intent_for(situation) else situation)
-        question = situation or question
+        question = situation or self._not_from_a_name(question, text, named)
         return Route(topic.intent_for(question) or self._questions.intents[question], service=topic.id)
 
-    def _situation(self, text: str, topic: ServiceRoutes) -> QuestionType | None:
-        """The situation the message's words name ("hilang": lost), if the topic's record answers it."""
+    def _not_from_a_name(self, question: QuestionType, text: str, named: list[NamedThing]) -> QuestionType:
+        """The question, or requirements where its situation is said only inside a name (the "hilang"
+        of "surat keterangan hilang" makes no lost-document question about that letter)."""
+        cues = [cue for cue in self._cues.find(text) if cue.value == question.value]
+        inside = [any(thing.start <= cue.start < thing.end for thing in named) for cue in cues]
+        return QuestionType.REQUIREMENTS if inside and all(inside) else question
+
+    def _situation(self, text: str, topic: ServiceRoutes, named: list[NamedThing]) -> QuestionType | None:
+        """The situation the message's words name ("hilang": lost), if the topic's record answers it;
+        a cue inside a name ("surat keterangan hilang") names none."""
         for cue in self._cues.find(text):
+            if any(thing.start <= cue.start < thing.end for thing in named):
+                continue
             question = QuestionType(cue.value)
             if topic.answers(question):
                 return question
@@ -184,8 +211,10 @@ class AnswerRouting:
             return next(filter(None, map(self.question_of, ranking)), QuestionType.REQUIREMENTS)
         return self.question_of(intent)
 
-    def _answers(self, intent: str, service: str) -> bool:
-        """Whether the intent's own answer is about ``service``, or names it as something to bring."""
+    def _answers(self, intent: str, service: str, named: Sequence[str]) -> bool:
+        """Whether the intent's own answer is about ``service``, or names it as something to bring
+        ("KK baru, perlu buku nikah?"). Another agency's document named without the service the answer
+        is about ("surat kehilangan dari polisi bisa online?") is asked about itself."""
         if intent in self._services[service].intents:
             return True
         if intent in self._questions.place_intents:
@@ -194,7 +223,32 @@ class AnswerRouting:
         answered_by = self._answered_by.get(intent, ())
         if any(answered.id in self._services[service].refines for answered in answered_by):
             return False  # a special case of what the intent answers has its own answer
-        return any(service in answered.mentions.get(answered.intents[intent], frozenset()) for answered in answered_by)
+        mentioned = any(service in answered.mentions.get(answered.intents[intent], frozenset())
+                        for answered in answered_by)
+        # another agency's document is asked about itself unless the intent's own service is named too
+        return mentioned and (bool(self._services[service].intents)
+                              or any(intent in self._services[other].intents for other in named))
+
+    def _candidates(self, intent: str, text: str, named: list[NamedThing]) -> tuple[str, ...]:
+        """The services a shared name in ``text`` may mean, outside the things already named; none
+        where the intent is about the assistant's own services ("cek nik buat daftar bpjs")."""
+        if intent in self._questions.first_party_intents:
+            return ()
+        return next((self._shared[shared.value] for shared in self._shared_names.find(text)
+                     if not any(thing.start <= shared.start < thing.end for thing in named)), ())
+
+    def _qualified(self, named: list[NamedThing], text: str, misleading: list[NamedThing]) -> list[str]:
+        """The services named, with a service that refines one of them where its qualifier is said too
+        ("ktp" and "kitap": the KTP-el for foreign residents, in the KTP-el's place)."""
+        services = [thing.value for thing in named]
+        for qualifier in self._qualifiers.find(text):
+            if any(thing.start <= qualifier.start < thing.end for thing in [*named, *misleading]):
+                continue  # part of a name ("akta cerai muslim") or of a false friend ("non muslim")
+            refined = self._services[qualifier.value].refines
+            general = next((position for position, service in enumerate(services) if service in refined), None)
+            if general is not None:
+                services.insert(general, qualifier.value)
+        return services
 
     def _most_specific(self, services: Iterable[str]) -> list[str]:
         """The services named, without those another named one refines, in order, once each."""
@@ -203,7 +257,11 @@ class AnswerRouting:
         return [service for service in ordered if service not in refined]
 
     def unknown_document(self, text: str, named: list[NamedThing]) -> NamedThing | None:
-        """A document named in ``text`` by a head word and a name of its own that no entity covers."""
+        """A document named in ``text`` that no entity covers: one of another agency's that no record
+        answers ("kitas"), or one named by a head word and a name of its own ("kartu tani")."""
+        for unserved in self._unserved.find(text):
+            if not any(thing.start <= unserved.start < thing.end for thing in named):
+                return NamedThing("document", text[unserved.start:unserved.end], unserved.start, unserved.end)
         words = [match for match in WORD.finditer(text.lower())
                  if not any(thing.start <= match.start() < thing.end for thing in named)]
         heads, connectors = self._questions.document_heads, self._questions.document_connectors

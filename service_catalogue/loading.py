@@ -11,7 +11,17 @@ from typing import Any, TypeVar
 
 import yaml
 
-from service_catalogue.model import Agency, Answer, Catalogue, Questions, QuestionType, Service, Source, SourceKind
+from service_catalogue.model import (
+    Agency,
+    Answer,
+    Catalogue,
+    Questions,
+    QuestionType,
+    Service,
+    SharedName,
+    Source,
+    SourceKind,
+)
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources" / "services"
 CATALOGUE_PATH = RESOURCES / "catalogue.yml"
@@ -20,10 +30,17 @@ IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 AGENCY_KEYS = {"id", "name", "short", "offices", "contact", "contact_source"}
 SERVICE_KEYS = {"id", "name", "agency", "names", "refines", "summary", "intents", "counter", "answers", "sources",
                 "reviewed", "unverified"}
-OPTIONAL_SERVICE_KEYS = {"examples"}
+OPTIONAL_SERVICE_KEYS = {"examples", "qualifiers"}
 ANSWER_KEYS = {"text", "items", "verified", "sources"}
 SOURCE_KEYS = {"id", "title", "url", "kind", "published"}
+# WhatsApp's limit on a reply button's title (a shared name's choices become buttons)
+CHOICE_LABEL_MAX = 20
 T = TypeVar("T")
+
+
+def _name_key(name: str) -> str:
+    """A name as matched in messages: its words, single-spaced ("ktp-el" and "ktp el" are one name)."""
+    return " ".join(re.findall(r"[^\W_]+", name))
 
 
 class CatalogueError(ValueError):
@@ -160,14 +177,19 @@ def _service(raw: Any, problems: _Problems, index: int) -> Service | None:
     names = problems.texts(f"{where}.names", raw["names"])
     if not names:
         problems.add(where, "needs names")
-    for name in names:
-        if name != name.lower():
-            problems.add(f"{where}.names", f"{name!r} must be lowercase")
+    qualifiers = problems.texts(f"{where}.qualifiers", raw.get("qualifiers") or [])
+    for key, phrases in (("names", names), ("qualifiers", qualifiers)):
+        for phrase in phrases:
+            if phrase != phrase.lower():
+                problems.add(f"{where}.{key}", f"{phrase!r} must be lowercase")
+    refines = problems.texts(f"{where}.refines", raw["refines"])
+    if qualifiers and not refines:
+        problems.add(f"{where}.qualifiers", "qualify a service this one refines: needs refines")
     if not isinstance(raw["reviewed"], date):
         problems.add(f"{where}.reviewed", "must be a date (YYYY-MM-DD)")
     return Service(
         id=str(raw["id"]), name=problems.text(f"{where}.name", raw["name"]) or "", agency=str(raw["agency"]),
-        names=names, refines=problems.texts(f"{where}.refines", raw["refines"]),
+        names=names, refines=refines, qualifiers=qualifiers,
         summary=problems.text(f"{where}.summary", raw["summary"]) or "", intents=intents,
         counter=problems.text(f"{where}.counter", raw["counter"], optional=True), answers=answers,
         sources=sources, reviewed=raw["reviewed"] if isinstance(raw["reviewed"], date) else date.min,
@@ -183,16 +205,43 @@ def _cross_check(agencies: dict[str, Agency], services: dict[str, Service], prob
             if general not in services or general == service.id:
                 problems.add(f"service {service.id}", f"refines {general!r}, which is not another service")
         for name in service.names:
-            key = " ".join(re.findall(r"[^\W_]+", name))
+            key = _name_key(name)
             if key in owner and owner[key] != service.id:
                 problems.add(f"service {service.id}", f"name {name!r} also names {owner[key]}")
             owner.setdefault(key, service.id)
+    for service in services.values():
+        for qualifier in service.qualifiers:
+            key = _name_key(qualifier)
+            if key in owner:
+                problems.add(f"service {service.id}", f"qualifier {qualifier!r} is a name of {owner[key]}")
+
+
+def _shared_name(raw: Any, problems: _Problems, index: int, services: dict[str, Service]) -> SharedName | None:
+    where = f"shared_names[{index}]"
+    if not problems.keys(where, raw, {"name", "choices"}):
+        return None
+    name = problems.text(f"{where}.name", raw["name"]) or ""
+    if name != name.lower():
+        problems.add(where, f"{name!r} must be lowercase")
+    owner = next((service.id for service in services.values()
+                  if any(_name_key(own) == _name_key(name) for own in service.names)), None)
+    if owner:
+        problems.add(where, f"{name!r} is a name of {owner}: a shared name belongs to no service")
+    choices = raw["choices"] if isinstance(raw["choices"], dict) else {}
+    if len(choices) < 2:
+        problems.add(where, "needs at least two choices (service id: label)")
+    for service, label in choices.items():
+        if service not in services:
+            problems.add(where, f"{service!r} is not a service")
+        if not isinstance(label, str) or not 0 < len(label) <= CHOICE_LABEL_MAX:
+            problems.add(where, f"label of {service!r} must be text of 1 to {CHOICE_LABEL_MAX} characters")
+    return SharedName(name=name, choices={str(service): str(label) for service, label in choices.items()})
 
 
 def parse_catalogue(raw: Any, path: Path = CATALOGUE_PATH) -> Catalogue:
     """The catalogue in ``raw`` (the YAML document), or CatalogueError listing every problem."""
     problems = _Problems()
-    if not problems.keys("catalogue", raw, {"agencies", "services"}):
+    if not problems.keys("catalogue", raw, {"agencies", "services"}, {"shared_names"}):
         raise CatalogueError(path, problems.found)
     agencies: dict[str, Agency] = {}
     for index, item in enumerate(raw["agencies"] or []):
@@ -209,9 +258,11 @@ def parse_catalogue(raw: Any, path: Path = CATALOGUE_PATH) -> Catalogue:
                 problems.add(f"service {service.id}", "id is not unique")
             services[service.id] = service
     _cross_check(agencies, services, problems)
+    shared = tuple(name for index, item in enumerate(raw.get("shared_names") or [])
+                   if (name := _shared_name(item, problems, index, services)))
     if problems.found:
         raise CatalogueError(path, problems.found)
-    return Catalogue(agencies=agencies, services=services)
+    return Catalogue(agencies=agencies, services=services, shared_names=shared)
 
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
@@ -230,7 +281,8 @@ def load_questions(path: Path = QUESTIONS_PATH) -> Questions:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     problems = _Problems()
     keys = {"question_intents", "place_intents", "unsure_intents", "first_party_intents", "situation_cues",
-            "false_friends", "document_heads", "document_connectors", "not_document_words", "templates"}
+            "false_friends", "document_heads", "document_connectors", "not_document_words", "unserved_documents",
+            "templates"}
     if not problems.keys("questions", raw, keys):
         raise CatalogueError(path, problems.found)
     intents = {question: str(intent) for key, intent in raw["question_intents"].items()
@@ -260,4 +312,4 @@ def load_questions(path: Path = QUESTIONS_PATH) -> Questions:
         document_heads=frozenset(problems.texts("document_heads", raw["document_heads"])),
         document_connectors=frozenset(problems.texts("document_connectors", raw["document_connectors"])),
         not_document_words=frozenset(problems.texts("not_document_words", raw["not_document_words"])),
-        templates=templates)
+        unserved_documents=problems.texts("unserved_documents", raw["unserved_documents"]), templates=templates)

@@ -80,10 +80,26 @@ class Service:
     reviewed: date
     unverified: tuple[str, ...]
     examples: Mapping[QuestionType, tuple[str, ...]] = field(default_factory=dict)
+    # words that, said with the name of a service this one refines, make the message about this one
+    # ("ktp" + "kitap": the KTP-el for foreign residents)
+    qualifiers: tuple[str, ...] = ()
 
     def intent_for(self, question: QuestionType) -> str | None:
         """The contract intent whose response answers ``question`` about this service, if any."""
         return next((intent for intent, asked in self.intents.items() if asked is question), None)
+
+
+# the entity the NLU sets per service a shared name may mean; the action offers each as a button
+CANDIDATE_ENTITY = "candidate"
+
+
+@dataclass(frozen=True)
+class SharedName:
+    """A name citizens use for more than one service ("bpjs"): the assistant asks which one is meant."""
+
+    name: str
+    # service id -> the short label of the choice (a button title: at most 20 characters for WhatsApp)
+    choices: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -92,10 +108,17 @@ class Catalogue:
 
     agencies: Mapping[str, Agency]
     services: Mapping[str, Service]
+    shared_names: tuple[SharedName, ...] = ()
 
     def agency_of(self, service: Service) -> Agency:
         """The agency that serves ``service``."""
         return self.agencies[service.agency]
+
+    def choices(self, services: tuple[str, ...]) -> dict[str, str]:
+        """Service id -> its label, for the services a shared name may mean (its own labels when
+        one offers exactly these, else the services' names)."""
+        shared = next((name for name in self.shared_names if tuple(name.choices) == services), None)
+        return dict(shared.choices) if shared else {service: self.services[service].name for service in services}
 
     def names(self) -> dict[str, str]:
         """Every name citizens use -> the id of its service."""
@@ -124,6 +147,8 @@ class Questions:
     document_connectors: frozenset[str]
     # words that never name a document after such a head (pronouns, situations, verbs)
     not_document_words: frozenset[str]
+    # documents of other agencies that no record answers, named without a head ("kitas")
+    unserved_documents: tuple[str, ...]
     # phrasings with {service} for the question intents' training examples
     templates: Mapping[QuestionType, tuple[str, ...]]
 

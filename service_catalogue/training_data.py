@@ -52,6 +52,13 @@ def question_examples(catalogue: Catalogue, questions: Questions) -> dict[str, l
             for template, name in zip(_pick(templates, seed[::-1], PER_QUESTION), names, strict=False):
                 examples[intent].append(template.format(service=name))
             examples[intent].extend(service.examples.get(question, ()))
+    for shared in catalogue.shared_names:  # "syarat bpjs": the question is asked, the service is to be chosen
+        choices = [catalogue.services[service] for service in shared.choices]
+        for question, templates in questions.templates.items():
+            if all(question in choice.answers for choice in choices):
+                seed = f"{shared.name}/{question.value}"
+                examples[questions.intents[question]].extend(
+                    template.format(service=shared.name) for template in _pick(templates, seed, PER_QUESTION))
     return {intent: sorted(set(texts)) for intent, texts in examples.items() if texts}
 
 

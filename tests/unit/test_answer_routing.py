@@ -18,12 +18,12 @@ ANSWER = {"text": "Umumnya membawa formulir.", "verified": True, "sources": ["s"
 
 def record(service_id: str, names: list[str], *, intents: dict[str, str] | None = None,
            refines: list[str] | None = None, agency: str = "dukcapil",
-           bring: list[str] | None = None) -> dict[str, Any]:
+           bring: list[str] | None = None, qualifiers: list[str] | None = None) -> dict[str, Any]:
     answer = {**ANSWER, "items": bring or []}
     return {"id": service_id, "name": service_id.upper(), "agency": agency, "names": names,
             "refines": refines or [], "summary": "Sebuah layanan.", "intents": intents or {}, "counter": None,
             "answers": {"requirements": answer}, "sources": [SOURCE], "reviewed": date(2026, 12, 4),
-            "unverified": []}
+            "unverified": [], **({"qualifiers": qualifiers} if qualifiers else {})}
 
 
 AGENCY = {"name": "Disdukcapil", "short": "Disdukcapil", "offices": "kantor Disdukcapil", "contact": None,
@@ -32,14 +32,17 @@ CATALOGUE = parse_catalogue({
     "agencies": [{"id": agency, **AGENCY} for agency in ("dukcapil", "polri", "bpjs", "kemenag")],
     "services": [
         record("ktp_el", ["ktp", "e-ktp"], intents={"ktp_new": "requirements", "ktp_replace": "lost"}),
-        record("ktp_wna", ["kitap", "ktp wna"], refines=["ktp_el"]),
+        record("ktp_wna", ["ktp wna"], refines=["ktp_el"], qualifiers=["kitap", "orang asing"]),
         record("sip", ["sip", "izin praktik"], intents={"sip_new": "requirements", "sip_renew": "renewal"}),
         record("sim", ["sim", "sim a", "sim c"], agency="polri"),
-        record("bpjs_kesehatan", ["bpjs", "kartu bpjs", "kis"], agency="bpjs"),
+        record("bpjs_kesehatan", ["bpjs kesehatan", "kartu bpjs", "kis"], agency="bpjs"),
+        record("bpjs_tk", ["bpjs tk", "jht"], agency="bpjs"),
+        record("police_letter", ["surat kehilangan"], agency="polri"),
         record("kk", ["kk", "kartu keluarga"], intents={"kk_new": "requirements"},
                bring=["Buku nikah", "Tidak perlu surat pengantar RT"]),
         record("nikah_kua", ["buku nikah", "nikah di kua"], agency="kemenag"),
     ],
+    "shared_names": [{"name": "bpjs", "choices": {"bpjs_kesehatan": "BPJS Kesehatan", "bpjs_tk": "BPJS TK"}}],
 })
 
 
@@ -162,3 +165,51 @@ def test_the_situation_named_picks_the_records_answer_for_it(routing: AnswerRout
     assert route(routing, "ktp_new", "ktp saya hilang") == Route("ktp_replace", service="ktp_el")
     # the SIM record answers only requirements here: "hilang" names a situation it cannot answer
     assert route(routing, "service_requirements", "sim saya hilang") == Route("service_requirements", service="sim")
+
+
+def test_a_qualifier_said_with_a_general_service_names_the_service_that_refines_it(routing: AnswerRouting) -> None:
+    assert route(routing, "ktp_new", "ktp buat orang asing syaratnya") == \
+        Route("service_requirements", service="ktp_wna")
+    # "orang asing" with no KTP named qualifies nothing
+    assert route(routing, "greet", "halo, saya orang asing") is None
+
+
+def test_a_qualifier_inside_a_false_friend_qualifies_nothing() -> None:
+    catalogue = load_catalogue()
+    routing, names = AnswerRouting.of(catalogue, load_questions()), Gazetteer({"service": catalogue.names()})
+    text = "akta perceraian untuk pasangan non muslim"
+    named = [NamedThing(match.entity, match.value, match.start, match.end) for match in names.find(text)]
+    assert routing.route("service_requirements", named, text) == \
+        Route("marriage_certificate", service="akta_perceraian")
+
+
+def test_another_agencys_permit_named_alone_gets_the_honest_answer(routing: AnswerRouting) -> None:
+    # a KITAP qualifies a KTP question; alone, it is Imigrasi's permit, which no record answers
+    found = route(routing, "service_renewal", "perpanjang kitap ke mana")
+    assert found is not None and found.service is None
+    assert found.document is not None and found.document.value == "kitap"
+
+
+def test_a_prerequisite_named_alone_is_asked_about_itself(routing: AnswerRouting) -> None:
+    # the KK's answer lists the buku nikah, but this message does not ask about a KK
+    assert route(routing, "kk_new", "syarat bikin buku nikah") == Route("service_requirements", service="nikah_kua")
+    assert route(routing, "kk_new", "buku nikah udah ada mau urus kk sendiri") is None
+
+
+def test_a_situation_said_only_inside_a_name_asks_no_question_about_that_situation(routing: AnswerRouting) -> None:
+    # "kehilangan" belongs to the letter's name: what the citizen asks is how to get the letter
+    assert route(routing, "ktp_replace", "surat kehilangan dari polsek gimana dapetnya") == \
+        Route("service_requirements", service="police_letter")
+    assert route(routing, "ktp_replace", "sim saya hilang") == Route("service_lost", service="sim")
+
+
+def test_a_name_of_several_services_asks_which_one(routing: AnswerRouting) -> None:
+    assert route(routing, "ktp_replace", "bpjs saya hilang") == \
+        Route("service_lost", candidates=("bpjs_kesehatan", "bpjs_tk"))
+    assert route(routing, "mpp_location", "urus bpjs di mpp mana") == \
+        Route("service_location", candidates=("bpjs_kesehatan", "bpjs_tk"))
+    # an answer about the assistant's own services keeps a message that only may mean another's
+    assert routing.route("nik_check", [], "cek nik buat daftar bpjs", ["nik_check"]) is None
+    # a name of one of them decides
+    assert route(routing, "ktp_replace", "kartu bpjs saya hilang") == Route("service_lost", service="bpjs_kesehatan")
+    assert route(routing, "greet", "halo, soal bpjs") is None

@@ -73,6 +73,32 @@ def test_a_name_of_two_services_is_refused(raw: dict[str, Any]) -> None:
     assert any("also names" in problem for problem in refused.value.problems)
 
 
+def test_a_shared_name_needs_two_real_choices_with_short_labels_and_no_owner(raw: dict[str, Any]) -> None:
+    broken = copy.deepcopy(raw)
+    own_name = broken["services"][0]["names"][0]
+    broken["shared_names"] = [{"name": own_name, "choices": {"sim": "SIM", "not_a_service": "X"}},
+                              {"name": "kartu", "choices": {"sim": "Surat Izin Mengemudi (Polri)"}}]
+    with pytest.raises(CatalogueError) as refused:
+        parse_catalogue(broken)
+    problems = "\n".join(refused.value.problems)
+    assert f"{own_name!r} is a name of" in problems
+    assert "'not_a_service' is not a service" in problems
+    assert "needs at least two choices" in problems
+    assert "must be text of 1 to 20 characters" in problems  # a WhatsApp button title
+
+
+def test_a_qualifier_needs_a_refined_service_and_must_not_be_a_name(raw: dict[str, Any]) -> None:
+    broken = copy.deepcopy(raw)
+    broken["services"][0]["qualifiers"] = ["wna"]  # the KTP-el refines nothing
+    refining = next(service for service in broken["services"] if service["refines"])
+    refining["qualifiers"] = [broken["services"][0]["names"][0]]
+    with pytest.raises(CatalogueError) as refused:
+        parse_catalogue(broken)
+    problems = "\n".join(refused.value.problems)
+    assert "needs refines" in problems
+    assert "is a name of" in problems
+
+
 def test_every_record_is_sourced_reviewed_and_answers_something() -> None:
     for service in load_catalogue().services.values():
         assert service.sources and service.reviewed.year >= 2026, service.id
@@ -135,3 +161,11 @@ def test_contract_intents_whose_records_answer_a_situation_apart_are_answered_by
     rules = yaml.safe_load((ROOT / "data" / "rules" / "answers.yml").read_text(encoding="utf-8"))["rules"]
     answered = {rule["steps"][0]["intent"]: rule["steps"][1]["action"] for rule in rules}
     assert {intent: answered[intent] for intent in expected} == dict.fromkeys(expected, "action_answer_service")
+
+
+def test_contract_intents_of_a_shared_names_choices_reach_the_action_that_asks_which() -> None:
+    # "akta cerai hilang" keeps marriage_certificate with candidates: the action must answer it to ask
+    catalogue = load_catalogue()
+    for shared in catalogue.shared_names:
+        for choice in shared.choices:
+            assert set(catalogue.services[choice].intents) <= set(SITUATION_INTENTS), (shared.name, choice)
