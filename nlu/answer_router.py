@@ -4,7 +4,8 @@ really asks, with the service (or document) it is about first among its entities
 
 It reads the catalogue when Rasa loads the model (not at training: Rasa's training cache would
 keep an old copy when only a record's routing facts change); the names it relies on are in the
-training data generated from the same catalogue (data/nlu/services.yml).
+training data generated from the same catalogue (data/nlu/services.yml). What it keeps in the
+model is the words the assistant was taught, to tell an unknown abbreviation ("kjp").
 """
 
 from __future__ import annotations
@@ -12,16 +13,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
-from typing_extensions import Self
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.answer_routing import AnswerRouting, NamedThing, Route
+from nlu.chat_normalisation import load_lexicon
 from nlu.chat_normaliser import original_text_of
+from nlu.gazetteer import WORD
+from nlu.stored_state import StoredStateComponent
 from service_catalogue.loading import CATALOGUE_PATH, QUESTIONS_PATH, cached_catalogue, load_questions
 from service_catalogue.model import CANDIDATE_ENTITY
 
@@ -31,25 +40,31 @@ EXTRACTOR = "AnswerRouter"
 ROUTED_FROM = "routed_from"
 
 
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class AnswerRouter(GraphComponent):
-    """Sets the intent that answers what the message names."""
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class AnswerRouter(StoredStateComponent):
+    """Sets the intent that answers what the message names.
+
+    Its trained state is the words the assistant knows (training examples and the slang
+    lexicon): an abbreviation outside them names something unknown. The catalogue is read at load.
+    """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """Return the default config: where the catalogue and the question vocabulary are."""
-        return {"catalogue": str(CATALOGUE_PATH.relative_to(ROOT)), "questions": str(QUESTIONS_PATH.relative_to(ROOT))}
+        """Return the default config: where the catalogue, the question vocabulary and the lexicon are."""
+        return {"catalogue": str(CATALOGUE_PATH.relative_to(ROOT)), "questions": str(QUESTIONS_PATH.relative_to(ROOT)),
+                "lexicon": "resources/slang/lexicon.tsv"}
 
-    def __init__(self, config: dict[str, Any]) -> None:
-        config = {**self.get_default_config(), **config}
-        self._routing = AnswerRouting.of(cached_catalogue(ROOT / config["catalogue"]),
-                                         load_questions(ROOT / config["questions"]))
+    def _restore(self, state: list[str] | None) -> None:
+        self._routing = AnswerRouting.of(cached_catalogue(ROOT / self._config["catalogue"]),
+                                         load_questions(ROOT / self._config["questions"]), frozenset(state or ()))
 
-    @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> Self:
-        """Create the component (it has nothing to train)."""
-        return cls(config)
+    def train(self, training_data: TrainingData) -> Resource:
+        """Keep the words of the training examples and of the slang lexicon."""
+        lexicon = load_lexicon(ROOT / self._config["lexicon"])
+        texts = [*lexicon, *lexicon.values()]
+        texts += [text for example in training_data.training_examples
+                  for text in (example.get(TEXT) or "", original_text_of(example))]
+        return self._store(sorted({word for text in texts for word in WORD.findall(text.lower())}))
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Route each message."""

@@ -17,6 +17,7 @@ resources/services/questions.yml. docs/services.md; figures in docs/benchmarks.m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +27,8 @@ from service_catalogue.model import Catalogue, Questions, QuestionType, Service,
 # "akta kematiannya", "aktane", "kartuku": a word with a possessive ending is the word
 POSSESSIVE_ENDINGS = ("nya", "ne", "ku", "mu")
 MIN_STEM = 3
+# an abbreviation nobody explained: letters without a vowel ("kjp", "sktm"), 2 to 6 of them
+ABBREVIATION = re.compile(r"^[b-df-hj-np-tv-z]{2,6}$")
 
 
 @dataclass(frozen=True)
@@ -85,10 +88,14 @@ class AnswerRouting:
     """Routes a classified message to the answer about what it names."""
 
     def __init__(self, services: Mapping[str, ServiceRoutes], questions: Questions,
-                 name_words: frozenset[str] = frozenset(), shared_names: Sequence[SharedName] = ()) -> None:
+                 name_words: frozenset[str] = frozenset(), shared_names: Sequence[SharedName] = (),
+                 known_words: frozenset[str] = frozenset()) -> None:
         """``name_words``: every word of the catalogue's names (a document using one is no unknown one);
-        ``shared_names``: names of more than one service ("bpjs")."""
+        ``shared_names``: names of more than one service ("bpjs"); ``known_words``: the words of the
+        training data and the slang lexicon (an abbreviation outside them names something unknown;
+        empty: no such check)."""
         self._services = services
+        self._known_words = known_words | name_words if known_words else frozenset()
         self._shared = {shared.name: tuple(shared.choices) for shared in shared_names}
         self._shared_names = Gazetteer({"shared": {shared.name: shared.name for shared in shared_names}})
         self._questions = questions
@@ -109,8 +116,8 @@ class AnswerRouting:
                     self._answered_by.setdefault(intent, []).append(routes)
 
     @classmethod
-    def of(cls, catalogue: Catalogue, questions: Questions) -> AnswerRouting:
-        """Routing for this catalogue."""
+    def of(cls, catalogue: Catalogue, questions: Questions, known_words: frozenset[str] = frozenset()) -> AnswerRouting:
+        """Routing for this catalogue (``known_words``: see __init__)."""
         names = Gazetteer({"service": catalogue.names()})
 
         def mentions(service: Service) -> dict[QuestionType, frozenset[str]]:
@@ -125,7 +132,7 @@ class AnswerRouting:
         return cls({service.id: ServiceRoutes(service, mentions(service), words(service))
                     for service in catalogue.services.values()}, questions,
                    frozenset(word for name in catalogue.names() for word in WORD.findall(name.lower())),
-                   catalogue.shared_names)
+                   catalogue.shared_names, known_words)
 
     def question_of(self, intent: str) -> QuestionType | None:
         """The question an intent asks about a service (None: it asks no question about one)."""
@@ -258,7 +265,8 @@ class AnswerRouting:
 
     def unknown_document(self, text: str, named: list[NamedThing]) -> NamedThing | None:
         """A document named in ``text`` that no entity covers: one of another agency's that no record
-        answers ("kitas"), or one named by a head word and a name of its own ("kartu tani")."""
+        answers ("kitas"), an abbreviation nobody taught the assistant ("kjp", "sktm"), or one named by
+        a head word and a name of its own ("kartu tani")."""
         for unserved in self._unserved.find(text):
             if not any(thing.start <= unserved.start < thing.end for thing in named):
                 return NamedThing("document", text[unserved.start:unserved.end], unserved.start, unserved.end)
@@ -284,6 +292,17 @@ class AnswerRouting:
                         break
             if naming:
                 return NamedThing("document", text[head.start():end], head.start(), end)
+        return self._unknown_abbreviation(text, named)
+
+    def _unknown_abbreviation(self, text: str, named: list[NamedThing]) -> NamedThing | None:
+        """An abbreviation ("kjp") that no training example, lexicon entry or catalogue name uses."""
+        if not self._known_words:
+            return None
+        for word in WORD.finditer(text):
+            token = word.group(0).lower()
+            if (ABBREVIATION.match(token) and token not in self._known_words
+                    and not any(thing.start <= word.start() < thing.end for thing in named)):
+                return NamedThing("document", word.group(0), word.start(), word.end())
         return None
 
     def _is_name_word(self, word: str) -> bool:

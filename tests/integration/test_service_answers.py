@@ -16,10 +16,10 @@ from tests.paths import ROOT
 from tests.rasa_server import RasaServer
 
 CATALOGUE = load_catalogue()
-# Issue 13 asks for 0.90 honest answers on near misses; 0.870 was measured on 2026-12-04
+# Issue 13 asks for 0.90 honest answers on near misses; 0.884 was measured on 2026-12-04
 # (docs/benchmarks.md). These floors guard what is reached; raise them as the answers improve.
-HONEST_FLOOR = 0.865
-ANOTHER_SERVICE_CEILING = 0.09
+HONEST_FLOOR = 0.88
+ANOTHER_SERVICE_CEILING = 0.08
 # a phrasing of each question written for this test (not one of the training templates)
 ASKED = {
     QuestionType.REQUIREMENTS: "apa saja persyaratan untuk mengurus {name}?",

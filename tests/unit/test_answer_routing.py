@@ -213,3 +213,15 @@ def test_a_name_of_several_services_asks_which_one(routing: AnswerRouting) -> No
     # a name of one of them decides
     assert route(routing, "ktp_replace", "kartu bpjs saya hilang") == Route("service_lost", service="bpjs_kesehatan")
     assert route(routing, "greet", "halo, soal bpjs") is None
+
+
+def test_an_abbreviation_nobody_taught_names_an_unknown_document() -> None:
+    known = frozenset({"syarat", "bikin", "apa", "yg", "rt", "kk"})
+    routing = AnswerRouting.of(CATALOGUE, load_questions(), known)
+    found = routing.route("service_requirements", [], "syarat bikin pkh apa", ["service_requirements"])
+    assert found is not None and found.document is not None and found.document.value == "pkh"
+    # a known abbreviation ("yg", "rt") is no document; a catalogue name ("kk") is the service
+    assert routing.route("service_requirements", [], "syarat yg rt apa", ["service_requirements"]) is None
+    # without the taught words (an untrained router) nothing is guessed
+    assert AnswerRouting.of(CATALOGUE, load_questions()).route(
+        "service_requirements", [], "syarat bikin pkh apa", ["service_requirements"]) is None
