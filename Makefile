@@ -43,7 +43,7 @@ tune: setup
 
 lint: setup
 	.venv/bin/ruff check .
-	.venv/bin/mypy nlu dialogue actions backend regions privacy storage observability service_catalogue bot scripts benchmarks tests
+	.venv/bin/mypy nlu dialogue actions backend regions calendar_words privacy storage observability service_catalogue bot scripts benchmarks tests
 
 # maintainers: rebuild generated data from resources/ (lexicon and xSID sources: ../shared when present;
 # without it the scripts say where to get them, and the generated files stay as committed)
@@ -63,7 +63,7 @@ service-data: setup
 
 lock: setup
 	.venv/bin/pip freeze --exclude-editable > constraints.txt
-	.venv-gateway/bin/pip freeze --exclude-editable > constraints-gateway.txt
+	.venv-services/bin/pip freeze --exclude-editable > constraints-services.txt
 
 clean:
 	rm -rf models var .pytest_cache

@@ -2,7 +2,7 @@
 
 Nothing the gateway serves needs one: Telegram, Meta's webhooks and browsers send plain bodies.
 aiohttp below 3.13.3 inflates a compressed request body without a size limit (CVE-2025-69223, a
-"zip bomb"). The gateway runs in its own environment with a current aiohttp (.venv-gateway); this
+"zip bomb"). The gateway runs in its own environment with a current aiohttp (.venv-services); this
 guard keeps the refusal where it is started from .venv, whose aiohttp Rasa 3.6 pins below 3.10
 (there aiohttp inflates what arrives before the handler runs, so it limits the damage only).
 nginx refuses such bodies at the edge as well (deploy/nginx/nginx.conf).

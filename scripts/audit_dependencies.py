@@ -1,7 +1,7 @@
 """Dependency audit with pip-audit: fails on a known vulnerability, says plainly when it could not look.
 
 Runs pip-audit (from .venv-tools, see scripts/lint_deploy.sh) on the packages installed in .venv
-and in .venv-gateway and reads its JSON. pip-audit needs a vulnerability database (PyPI's JSON API or OSV). Where
+and in .venv-services and reads its JSON. pip-audit needs a vulnerability database (PyPI's JSON API or OSV). Where
 neither can be reached — the development and CI machines of this project reach only a package
 mirror — every package comes back "could not be audited": then this prints
 "AUDIT NOT PERFORMED" with the reason and exits 0, so the limitation is visible in every run
@@ -20,7 +20,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PIP_AUDIT = ROOT / ".venv-tools" / "bin" / "pip-audit"
-ENVIRONMENTS = (".venv", ".venv-gateway")
+ENVIRONMENTS = (".venv", ".venv-services")
 
 
 def site_packages(environment: str) -> Path:

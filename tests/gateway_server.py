@@ -18,8 +18,9 @@ WHATSAPP_ACCESS_TOKEN = "EAAG-test-access-token"
 WHATSAPP_PHONE_NUMBER_ID = "109876543210"
 WHATSAPP_APP_SECRET = "whatsapp-app-secret-for-tests"
 WHATSAPP_VERIFY_TOKEN = "verify-me"
-# the gateway's own environment (scripts/setup.sh), as in production
-GATEWAY_PYTHON = ROOT / ".venv-gateway" / "bin" / "python"
+# the gateway's own environment (scripts/setup.sh: Python 3.12+, like the back office), as in production;
+# MPP_GATEWAY_PYTHON points a benchmark at another one (docs/benchmarks.md compares two in one run)
+GATEWAY_PYTHON = Path(os.environ.get("MPP_GATEWAY_PYTHON") or ROOT / ".venv-services" / "bin" / "python")
 
 
 @dataclass
