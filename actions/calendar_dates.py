@@ -10,23 +10,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from calendar_words import DAY_OF_MONTH, MONTHS, RELATIVE_DAYS, WEEKDAY_WORDS, WEEKDAYS, month_number
 from nlu.date_expressions import find_dates
-from regions.local_time import WEEKDAYS
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
-_MONTH_PREFIXES = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "mei": 5, "jun": 6, "jul": 7, "agu": 8, "agt": 8,
-                   "ags": 8, "sep": 9, "okt": 10, "nov": 11, "des": 12}
-_WEEKDAY_WORDS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5,
-                  "minggu": 6, "ahad": 6}
-_RELATIVE_DAYS = {"hari ini": 0, "besok": 1, "bsk": 1, "besuk": 1, "sesuk": 1, "tomorrow": 1, "lusa": 2}
-_DAY_MONTH_NAME = re.compile(r"(?:tgl\.?|tanggal)?\s*(\d{1,2})\s+([a-z]+)(?:\s+(\d{4}))?")
+_DAY_MONTH_NAME = re.compile(rf"{DAY_OF_MONTH}?\s*(\d{{1,2}})\s+([a-z]+)(?:\s+(\d{{4}}))?")
 _NUMERIC = re.compile(r"(\d{1,4})[/\-.](\d{1,2})(?:[/\-.](\d{2,4}))?")
-_DAY_ONLY = re.compile(r"(?:tgl\.?|tanggal)\s*(\d{1,2})$")
-
-
-def _month(word: str) -> int | None:
-    return next((number for prefix, number in _MONTH_PREFIXES.items() if word.startswith(prefix)), None)
+_DAY_ONLY = re.compile(rf"{DAY_OF_MONTH}\s*(\d{{1,2}})$")
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -67,13 +56,13 @@ def resolve_expression(expression: str, today: date) -> date | None:
     text = " ".join(expression.lower().split())
     if text.startswith("hari ") and text != "hari ini":
         text = text.removeprefix("hari ")
-    if text in _RELATIVE_DAYS:
-        return today + timedelta(days=_RELATIVE_DAYS[text])
+    if text in RELATIVE_DAYS:
+        return today + timedelta(days=RELATIVE_DAYS[text])
     words = text.split()
-    if words and words[0] in _WEEKDAY_WORDS and not (words[0] == "minggu" and words[1:2] == ["depan"]):
-        return _next_weekday(today, _WEEKDAY_WORDS[words[0]], strictly_after=words[1:] != ["ini"])
+    if words and words[0] in WEEKDAY_WORDS and not (words[0] == "minggu" and words[1:2] == ["depan"]):
+        return _next_weekday(today, WEEKDAY_WORDS[words[0]], strictly_after=words[1:] != ["ini"])
     if match := _DAY_MONTH_NAME.fullmatch(text):
-        month = _month(match.group(2))
+        month = month_number(match.group(2))
         if month is None:
             return None
         if match.group(3):
@@ -110,7 +99,7 @@ def parse_birth_date(text: str, today: date) -> date | None:
     elif match := re.search(r"\b(\d{1,2})[/\-. ](\d{1,2})[/\-. ](\d{2}|\d{4})\b", lowered):
         found = _safe_date(_full_year(match.group(3), today), int(match.group(2)), int(match.group(1)))
     elif match := re.search(r"\b(\d{1,2})\s+([a-z]+)\s+(\d{4})\b", lowered):
-        month = _month(match.group(2))
+        month = month_number(match.group(2))
         found = _safe_date(int(match.group(3)), month, int(match.group(1))) if month else None
     else:
         return None

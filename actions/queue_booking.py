@@ -9,10 +9,9 @@ citizen is asked to confirm, so that "Ya" books or says clearly why not.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache, partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -31,6 +30,7 @@ from actions.clients.backoffice import BackOfficeClient, shared_backoffice_clien
 from actions.clients.errors import BackOfficeRejected
 from actions.places import region_codes, timezone_label, unique_by_id
 from nlu.gazetteer import Gazetteer
+from regions.local_time import local_today
 from service_catalogue.loading import cached_catalogue
 
 DEFAULT_TIMEZONE = "Asia/Jakarta"
@@ -62,11 +62,6 @@ def find_service(text: str) -> str | None:
     """The service code named in ``text`` ("mau bikin akte lahir" -> akta_kelahiran)."""
     found = service_names().find(text)
     return found[0].value if found else None
-
-
-def local_today(timezone: str | None) -> date:
-    """Today where the MPP is (WIB, WITA or WIT)."""
-    return datetime.now(ZoneInfo(timezone or DEFAULT_TIMEZONE)).date()
 
 
 class ValidateBookQueueForm(BackOfficeFormValidation):
@@ -105,7 +100,7 @@ class ValidateBookQueueForm(BackOfficeFormValidation):
         """A day named in the message ("besok", "senin depan", "12 Desember")."""
         if tracker.get_slot("queue_date") or not requested(tracker, "queue_date"):
             return {}
-        found = find_visit_date(tracker.latest_message.get("text") or "", local_today(None))
+        found = find_visit_date(tracker.latest_message.get("text") or "", local_today(DEFAULT_TIMEZONE))
         return {"queue_date": found[0]} if found else {}
 
     # -- validation ------------------------------------------------------------------------------
@@ -162,12 +157,12 @@ class ValidateBookQueueForm(BackOfficeFormValidation):
                                   domain: DomainDict) -> dict[str, Any]:
         """A single day, not past, at most 30 days ahead; then open and with seats left."""
         text = str(value)
-        found = find_visit_date(text, local_today(None))
+        found = find_visit_date(text, local_today(DEFAULT_TIMEZONE))
         day = found[1] if found else None
         if day is None:
             dispatcher.utter_message(response="utter_invalid_queue_date", value=text[:40])
             return {"queue_date": None}
-        today = local_today(None)
+        today = local_today(DEFAULT_TIMEZONE)
         if day < today:
             dispatcher.utter_message(response="utter_queue_date_in_past")
             return {"queue_date": None}
@@ -205,7 +200,7 @@ class ValidateBookQueueForm(BackOfficeFormValidation):
             return down
         if not availability["open"] or availability["remaining"] <= 0:
             reason = availability.get("reason") or "fully_booked"
-            refusals = BOOKING_REFUSALS if day == local_today(mpp["timezone"]) else DAY_REFUSALS
+            refusals = BOOKING_REFUSALS if day == local_today(mpp["timezone"] or DEFAULT_TIMEZONE) else DAY_REFUSALS
             open_days = ", ".join(row["day"] for row in mpp["hours"]) or "-"
             dispatcher.utter_message(response=refusals.get(reason, "utter_queue_day_unavailable"),
                                      open_days=open_days, **labels)

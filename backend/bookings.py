@@ -25,12 +25,13 @@ from backend.directory import listed_mpp
 from backend.errors import ApiError, not_found
 from backend.models import Booking, Mpp, MppService
 from backend.openapi import Header, operation
-from backend.opening import DATE_IN_PAST, local_today, naive_utc, refusal, utc_now, window_on
+from backend.opening import DATE_IN_PAST, naive_utc, refusal, utc_now, window_on
 from backend.queue import ensure_slot, find_slot, free_place, take_place
 from backend.responses import respond
 from backend.schemas import AvailabilityOut, BookingConflictOut, BookingOut
 from backend.state import CATALOGUE, DATABASE
 from backend.validation import AvailabilityQuery, BookingRequest, CitizenRef, read_body, read_query
+from regions.local_time import local_today
 from storage.database import bulk
 
 routes = web.RouteTableDef()

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from backend.catalogue import Catalogue
 from backend.models import Mpp, MppService, QueueSlot
-from backend.opening import local_today, parse_window
+from backend.opening import parse_window
 from backend.wilayah import is_kabkota
 from regions.codes import RegionCodes
+from regions.local_time import local_today
 from service_catalogue.loading import cached_catalogue
 from storage.database import bulk
 

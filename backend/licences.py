@@ -13,11 +13,12 @@ from backend.catalogue import DEFAULT_TIMEZONE, Catalogue
 from backend.errors import not_found
 from backend.models import Licence
 from backend.openapi import operation
-from backend.opening import local_today, utc_now
+from backend.opening import utc_now
 from backend.responses import respond
 from backend.schemas import LicenceOut, LicenceStatus
 from backend.state import CATALOGUE, DATABASE
 from backend.validation import LicenceLookup, read_body
+from regions.local_time import local_today
 
 routes = web.RouteTableDef()
 NOT_FOUND = "Data STR/SIP dengan nomor tersebut tidak ditemukan. Mohon periksa kembali nomornya."

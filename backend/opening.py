@@ -62,11 +62,6 @@ CLOSED_DAY = Refusal("closed_day", "MPP tutup pada hari yang dipilih. Silakan pi
 CLOSED_FOR_TODAY = Refusal("closed_day", "Layanan MPP untuk hari ini sudah tutup. Silakan pilih hari berikutnya.")
 
 
-def local_today(tz: str, now: datetime) -> date:
-    """The MPP's local date at ``now``."""
-    return now.astimezone(ZoneInfo(tz)).date()
-
-
 def refusal(hours: StoredHours, tz: str, day: date, now: datetime) -> Refusal | None:
     """Why ``day`` cannot be booked at ``now`` (MPP local time), or None when it can."""
     local = now.astimezone(ZoneInfo(tz))

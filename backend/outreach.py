@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 from backend.catalogue import Catalogue
 from backend.models import Kiosk, MobileService
 from backend.openapi import operation
-from backend.opening import hours_out, local_today, utc_now
+from backend.opening import hours_out, utc_now
 from backend.responses import respond
 from backend.schemas import KioskOut, KiosksOut, MobileServiceOut, MobileServicesOut
 from backend.state import CATALOGUE, DATABASE, WILAYAH
 from backend.validation import MobileServiceFilter, RegionFilter, known_region, read_query
 from backend.wilayah import kabkota_of, region_name
 from regions.codes import RegionCodes
+from regions.local_time import local_today
 
 routes = web.RouteTableDef()
 MAX_SCHEDULES = 200

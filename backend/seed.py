@@ -30,11 +30,12 @@ from backend.models import (
     QueueSlot,
     Resident,
 )
-from backend.opening import local_today, naive_utc
+from backend.opening import naive_utc
 from backend.second_factor import KK_NUMBER_LENGTH, Factor, hash_factor, normalise
 from backend.wilayah import kabkota_of, region_name
 from privacy.masking import mask_nik
 from regions.codes import RegionCodes
+from regions.local_time import local_today
 from storage.database import bulk
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data.yml"

@@ -1,23 +1,30 @@
 """Finding dates as citizens type them: "besok", "senin depan", "12 agustus", "tgl 5".
 
 Only the span is found here; the value is the expression in lowercase,
-and the action that books a visit turns it into a calendar date.
+and the action that books a visit turns it into a calendar date. The words
+(months, weekdays, "besok", "lusa") are those of ``calendar_words``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-_MONTH = (
-    r"jan(?:uari)?|feb(?:ruari)?|mar(?:et)?|apr(?:il)?|mei|jun(?:i)?|jul(?:i)?|"
-    r"agu(?:stus)?|agt|ags|sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|des(?:ember)?"
-)
-_WEEKDAY = r"senin|selasa|rabu|kamis|jum'?at|jumat|sabtu|minggu|ahad"
-_RELATIVE = r"hari ini|besok|bsk|besuk|sesuk|tomorrow|lusa|minggu depan|pekan depan|bulan depan|nanti siang|nanti sore"
+from calendar_words import DAY_OF_MONTH, MONTH_WORDS, RELATIVE_DAYS, RELATIVE_NO_DAY, WEEKDAY_WORDS
+
+
+def _any_of(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words``, longest first."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_MONTH = _any_of(MONTH_WORDS)
+_WEEKDAY = _any_of(WEEKDAY_WORDS)
+_RELATIVE = _any_of([*RELATIVE_DAYS, *RELATIVE_NO_DAY])
 DATE = re.compile(
     rf"(?i)(?<![\w])(?:"
-    rf"(?:tgl\.?|tanggal)\s*\d{{1,2}}(?:\s+(?:{_MONTH}))?(?:\s+\d{{4}})?"
+    rf"{DAY_OF_MONTH}\s*\d{{1,2}}(?:\s+(?:{_MONTH}))?(?:\s+\d{{4}})?"
     rf"|\d{{1,2}}\s+(?:{_MONTH})(?:\s+\d{{4}})?"
     rf"|\d{{1,2}}[/\-]\d{{1,2}}(?:[/\-]\d{{2,4}})?"
     rf"|(?:hari\s+)?(?:{_WEEKDAY})(?:\s+(?:depan|besok|ini|minggu depan))?"

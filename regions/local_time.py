@@ -1,11 +1,24 @@
-"""Local time in Indonesia as citizens read it: WIB/WITA/WIT and weekday names."""
+"""Local time in Indonesia as citizens read it: WIB/WITA/WIT, today's date where an MPP is, and
+weekday names (``calendar_words.WEEKDAYS``, here for the gateway's service hours)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from calendar_words import WEEKDAYS
+
+__all__ = ["TIMEZONE_LABELS", "WEEKDAYS", "local_today", "timezone_label"]
+
 TIMEZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
-WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
 def timezone_label(timezone: str) -> str:
     """WIB, WITA or WIT."""
     return TIMEZONE_LABELS.get(timezone, "")
+
+
+def local_today(timezone: str, now: datetime | None = None) -> date:
+    """The date in ``timezone`` (an IANA name: "Asia/Makassar") at ``now`` (aware), by default now."""
+    zone = ZoneInfo(timezone)
+    return (datetime.now(zone) if now is None else now.astimezone(zone)).date()

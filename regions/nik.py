@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from calendar_words import MONTHS
 from regions.codes import RegionCodes, load_region_codes
 
 NIK_LENGTH = 16
@@ -25,21 +26,6 @@ Sex = Literal["perempuan", "laki-laki"]
 
 # What citizens put between digit groups: "3201 0101 0190 0002", "32.01.01...", "3201-...".
 _SEPARATORS = re.compile(r"[\s.\-\u2013\u2014]+")
-
-_MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 @dataclass(frozen=True)
@@ -111,7 +97,7 @@ def _date_reason(raw_day: int, month: int, year_digits: str) -> str:
         return f"tanggal {raw_day:02d} tidak ada"
     if month == 2 and day == 29:
         return f"tahun {year_digits} bukan tahun kabisat, jadi tidak ada tanggal 29 Februari"
-    return f"bulan {_MONTHS[month - 1]} tidak punya tanggal {day}"
+    return f"bulan {MONTHS[month - 1]} tidak punya tanggal {day}"
 
 
 def _birth_date(nik: str, today: date) -> tuple[date | None, Sex | None, NikProblem | None]:

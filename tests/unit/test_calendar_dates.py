@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from actions.calendar_dates import find_visit_date, indonesian_date, parse_birth_date, resolve_expression
+from calendar_words import MONTH_WORDS, RELATIVE_DAYS, RELATIVE_NO_DAY, WEEKDAY_WORDS
 
 SUNDAY = date(2026, 11, 29)
 THURSDAY = date(2026, 12, 3)
@@ -39,6 +40,25 @@ def test_visit_expressions_resolve_to_the_day_citizens_mean(expression: str, tod
 @pytest.mark.parametrize("expression", ["minggu depan", "bulan depan", "31 februari", "tgl 31 bulan 13"])
 def test_expressions_that_name_no_single_day_resolve_to_nothing(expression: str) -> None:
     assert resolve_expression(expression, SUNDAY) is None
+
+
+@pytest.mark.parametrize("word", sorted(MONTH_WORDS))
+def test_every_month_word_is_found_and_understood(word: str) -> None:
+    month = MONTH_WORDS[word]
+    next_twelfth = date(2026 if month == 12 else 2027, month, 12)  # today is 29 November 2026
+    assert find_visit_date(f"antre 12 {word} ya", SUNDAY) == (f"12 {word}", next_twelfth)
+
+
+@pytest.mark.parametrize("word", sorted(WEEKDAY_WORDS))
+def test_every_weekday_word_is_found_and_understood(word: str) -> None:
+    ahead = (WEEKDAY_WORDS[word] - SUNDAY.weekday()) % 7 or 7
+    assert find_visit_date(f"bisa hari {word}?", SUNDAY) == (f"hari {word}", SUNDAY + timedelta(days=ahead))
+
+
+@pytest.mark.parametrize("word", sorted([*RELATIVE_DAYS, *RELATIVE_NO_DAY]))
+def test_every_relative_day_is_found_and_names_a_day_or_none(word: str) -> None:
+    day = SUNDAY + timedelta(days=RELATIVE_DAYS[word]) if word in RELATIVE_DAYS else None
+    assert find_visit_date(f"kalau {word} bisa?", SUNDAY) == (word, day)
 
 
 def test_a_date_is_found_inside_a_sentence_and_iso_dates_from_buttons_too() -> None:
