@@ -108,11 +108,16 @@ def test_every_record_is_sourced_reviewed_and_answers_something() -> None:
 
 
 def test_intents_and_counters_of_records_exist_in_the_domain_and_the_back_office() -> None:
+    # the back office defines the bookable counters; a record refers to one by its code, and every
+    # counter is some record's (else no citizen could book it in the chat)
     intents = set(domain_intents())
     counters = set(BackOfficeCatalogue.load().services)
+    referred = set()
     for service in load_catalogue().services.values():
         assert set(service.intents) <= intents, service.id
         assert service.counter is None or service.counter in counters, service.id
+        referred.add(service.counter)
+    assert counters <= referred, counters - referred
 
 
 def test_every_question_type_has_an_intent_in_the_domain() -> None:
