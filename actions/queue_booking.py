@@ -30,10 +30,9 @@ from actions.clients.backoffice import BackOfficeClient, shared_backoffice_clien
 from actions.clients.errors import BackOfficeRejected
 from actions.places import region_codes, timezone_label, unique_by_id
 from nlu.gazetteer import Gazetteer
-from regions.local_time import local_today
+from regions.local_time import DEFAULT_TIMEZONE, local_today
 from service_catalogue.loading import cached_catalogue
 
-DEFAULT_TIMEZONE = "Asia/Jakarta"
 MAX_DAYS_AHEAD = 30
 REGION_PREFIX = "region:"
 SUMMARY = "queue_summary"

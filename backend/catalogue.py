@@ -7,8 +7,9 @@ from pathlib import Path
 
 import yaml
 
+from regions.local_time import DEFAULT_TIMEZONE, WEEKDAYS
+
 CATALOGUE_YML = Path(__file__).resolve().parent / "catalogue.yml"
-DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Catalogue:
             application_types=dict(raw["application_types"]),
             application_statuses=dict(raw["application_statuses"]),
             licence_statuses=dict(raw["licence_statuses"]),
-            weekdays=tuple(raw["weekdays"]),
+            weekdays=WEEKDAYS,
             timezone_by_province={province: zone for zone, provinces in raw["timezones"].items()
                                   for province in provinces},
         )

@@ -9,7 +9,7 @@ from typing import cast
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from backend.catalogue import DEFAULT_TIMEZONE, Catalogue
+from backend.catalogue import Catalogue
 from backend.errors import not_found
 from backend.models import Licence
 from backend.openapi import operation
@@ -18,7 +18,7 @@ from backend.responses import respond
 from backend.schemas import LicenceOut, LicenceStatus
 from backend.state import CATALOGUE, DATABASE
 from backend.validation import LicenceLookup, read_body
-from regions.local_time import local_today
+from regions.local_time import DEFAULT_TIMEZONE, local_today
 
 routes = web.RouteTableDef()
 NOT_FOUND = "Data STR/SIP dengan nomor tersebut tidak ditemukan. Mohon periksa kembali nomornya."

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 from calendar_words import WEEKDAYS
 
-__all__ = ["TIMEZONE_LABELS", "WEEKDAYS", "local_today", "timezone_label"]
+__all__ = ["DEFAULT_TIMEZONE", "TIMEZONE_LABELS", "WEEKDAYS", "local_today", "timezone_label"]
 
+# where no region says otherwise (most MPPs, and the KKI's and DPMPTSP's calendar days): WIB
+DEFAULT_TIMEZONE = "Asia/Jakarta"
 TIMEZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 

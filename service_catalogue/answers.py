@@ -10,11 +10,13 @@ from typing import Any
 
 import yaml
 
+import calendar_words
 from service_catalogue.loading import RESOURCES
 from service_catalogue.model import Agency, Answer, Catalogue, QuestionType, Service
 
 PHRASES_PATH = RESOURCES / "answer_phrases.yml"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+# "4 Des 2026": the first three letters of each month's name
+MONTHS = tuple(month[:3] for month in calendar_words.MONTHS)
 SOURCES_SHOWN = 2
 TITLE_LENGTH = 90
 
