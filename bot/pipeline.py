@@ -24,6 +24,7 @@ from bot.rate_limits import TokenBuckets
 from bot.replies import Replies
 from bot.store.leases import ConversationLeases
 from bot.store.linking import ChannelLinks
+from bot.store.statuses import IN_HANDOFF, ConversationStatus, DeliveryStatus, InboundStatus
 from bot.store.transcripts import StoredInbound, TranscriptStore
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,6 @@ LINK_COMMAND = re.compile(r"^/?tautkan(?:\s+(\d{6}))?$", re.IGNORECASE)
 LINKABLE = {Channel.TELEGRAM: Channel.WHATSAPP, Channel.WHATSAPP: Channel.TELEGRAM}
 FAILED_ANSWERS_BEFORE_GIVING_UP = 3
 CONVERSATIONAL = (InboundKind.TEXT, InboundKind.BUTTON, InboundKind.COMMAND)
-IN_HANDOFF = ("queued", "assigned")
 # channels the gateway sends to (the web page instead collects what is pending when it reconnects)
 PUSH_CHANNELS = (Channel.TELEGRAM, Channel.WHATSAPP)
 MAX_OVER_LIMIT_TRACKED = 10_000
@@ -131,17 +131,17 @@ class MessagePipeline:
         if stored.id in self._over_limit:
             # kept in the transcript, not sent to Rasa; the citizen is told once per streak
             tell = self._over_limit.pop(stored.id)
-            await self._finish(stored, "rate_limited", [BotMessage(self.replies.say("rate_limited"))] if tell else [],
-                               sender="system")
+            await self._finish(stored, InboundStatus.RATE_LIMITED,
+                               [BotMessage(self.replies.say("rate_limited"))] if tell else [], sender="system")
             return
         if self.handoff is not None and message.kind in CONVERSATIONAL:
             # read now, not when it arrived: an earlier message in the queue may have started a handoff
             status, owed = await self.store.conversation_state(stored.conversation_id)
-            stored = replace(stored, status=status, rasa_events_owed=owed)
-            if stored.status in IN_HANDOFF:
+            stored = replace(stored, conversation_status=status, rasa_events_owed=owed)
+            if stored.conversation_status in IN_HANDOFF:
                 await self.handoff.citizen_wrote(stored)
                 return
-            if stored.status == "resolved" and await self.handoff.rated(stored):
+            if stored.conversation_status == ConversationStatus.RESOLVED and await self.handoff.rated(stored):
                 return
         if message.kind is InboundKind.UNSUPPORTED:
             media = self.replies.media(message.media)
@@ -164,11 +164,12 @@ class MessagePipeline:
         turn = await self._ask_rasa(stored, text)
         if turn is None:
             self.metrics.error("rasa_failed")
-            await self._finish(stored, "failed", [BotMessage(self.replies.say("rasa_failed"))], sender="system")
+            await self._finish(stored, InboundStatus.FAILED, [BotMessage(self.replies.say("rasa_failed"))],
+                               sender="system")
             return
         self.metrics.understood(turn.intent)
-        await self._finish(stored, "answered", turn.messages, intent=turn.intent, confidence=turn.confidence,
-                           entities=turn.entities)
+        await self._finish(stored, InboundStatus.ANSWERED, turn.messages, intent=turn.intent,
+                           confidence=turn.confidence, entities=turn.entities)
         if turn.paused and self.handoff is not None:
             await self.handoff.start(stored, turn.handoff_reason)
 
@@ -213,10 +214,10 @@ class MessagePipeline:
 
     async def _answer_alone(self, stored: StoredInbound, text: str) -> None:
         """Answer without Rasa (the message is not something the model should see)."""
-        await self._finish(stored, "answered", [BotMessage(text)], sender="system")
+        await self._finish(stored, InboundStatus.ANSWERED, [BotMessage(text)], sender="system")
 
-    async def _finish(self, stored: StoredInbound, status: str, answers: list[BotMessage], sender: str = "bot",
-                      **nlu: Any) -> None:
+    async def _finish(self, stored: StoredInbound, status: InboundStatus, answers: list[BotMessage],
+                      sender: str = "bot", **nlu: Any) -> None:
         """Record the turn and its answers in one go, then send the answers in order."""
         ids = await self.store.finish_inbound(stored, status, answers, sender, **nlu)
         for message_id, answer in zip(ids, answers):
@@ -243,7 +244,8 @@ class MessagePipeline:
     async def _send_to(self, channel: Channel, address: str, message: BotMessage, message_id: int) -> None:
         channel_sender = self.senders.get(channel)
         if channel_sender is None:
-            await self.store.set_delivery(message_id, "failed", error=f"channel {channel.value} is not configured")
+            await self.store.set_delivery(message_id, DeliveryStatus.FAILED,
+                                          error=f"channel {channel.value} is not configured")
             return
         try:
             external_id = await channel_sender.deliver(address, message, message_id)
@@ -252,9 +254,9 @@ class MessagePipeline:
         except DeliveryFailed as problem:
             log.error("delivery of message %d on %s failed: %s", message_id, channel.value, problem)
             self.metrics.error("delivery_failed")
-            await self.store.set_delivery(message_id, "failed", error=str(problem))
+            await self.store.set_delivery(message_id, DeliveryStatus.FAILED, error=str(problem))
             return
-        await self.store.set_delivery(message_id, "sent", external_id=external_id)
+        await self.store.set_delivery(message_id, DeliveryStatus.SENT, external_id=external_id)
         self.metrics.sent(channel.value)
 
 

@@ -20,6 +20,7 @@ from aiohttp import WSMsgType, web
 from bot.channels.base import NotConnected
 from bot.messages import BotMessage, Channel, InboundKind, InboundMessage
 from bot.rendering import render_web
+from bot.store.statuses import DeliveryStatus
 from bot.store.transcripts import TranscriptEntry, TranscriptStore
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class WebChannel:
         history = await self.store.transcript_of_address(Channel.WEB, session)
         await ws.send_json({"type": "history", "messages": [entry_json(entry) for entry in history]})
         for message_id in pending:
-            await self.store.set_delivery(message_id, "sent", external_id=str(message_id))
+            await self.store.set_delivery(message_id, DeliveryStatus.SENT, external_id=str(message_id))
 
     async def _on_frame(self, session: str, ws: web.WebSocketResponse, data: str) -> None:
         try:

@@ -14,6 +14,7 @@ from bot.handoff.service import HandoffService
 from bot.store.agents import Agents, ConsoleSession
 from bot.store.handoff import ConversationView, HandoffStore, NoteView, TranscriptLine, Transition
 from bot.store.models import utc_now
+from bot.store.statuses import ConversationStatus
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_TEXT = 4000
@@ -94,7 +95,7 @@ class ConsoleApi:
 
     def _view_json(self, view: ConversationView) -> dict[str, Any]:
         waiting = view.waiting_s(utc_now())
-        return {"id": view.id, "status": view.status, "channel": view.channel, "citizen": view.citizen,
+        return {"id": view.id, "status": view.status.value, "channel": view.channel, "citizen": view.citizen,
                 "reason": view.reason, "queued_at": _iso(view.queued_at), "waiting_s": waiting,
                 "overdue": waiting is not None and waiting > self.alert_after_s,
                 "assigned_to": _who(view.assigned_to), "last_message": view.last_message,
@@ -164,7 +165,8 @@ class ConsoleApi:
         return text.strip()
 
     def _handles(self, session: ConsoleSession, view: ConversationView) -> bool:
-        return view.status == "assigned" and view.assigned_to is not None and view.assigned_to[0] == session.agent.id
+        return (view.status == ConversationStatus.ASSIGNED and view.assigned_to is not None
+                and view.assigned_to[0] == session.agent.id)
 
     async def reply(self, request: web.Request, session: ConsoleSession) -> web.Response:
         view = await self._visible(request, session)

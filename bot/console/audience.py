@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store.agents import AgentInfo
+from bot.store.statuses import ConversationStatus
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,8 @@ def only(agent_id: int) -> Audience:
     return Audience(frozenset({agent_id}))
 
 
-def of_conversation(status: str, assigned_agent_id: int | None) -> Audience:
+def of_conversation(status: ConversationStatus, assigned_agent_id: int | None) -> Audience:
     """Queued: every agent may claim it; otherwise its agent (if any) and the supervisors."""
-    if status == "queued":
+    if status == ConversationStatus.QUEUED:
         return EVERYONE
     return Audience(frozenset() if assigned_agent_id is None else frozenset({assigned_agent_id}), supervisors=True)

@@ -28,6 +28,7 @@ from bot.store.agents import AgentInfo
 from bot.store.handoff import HandoffStore, Transition, audience_of
 from bot.store.models import utc_now
 from bot.store.rasa_outbox import RasaOutbox
+from bot.store.statuses import ConversationStatus, InboundStatus
 from bot.store.transcripts import StoredInbound, TranscriptStore
 
 log = logging.getLogger(__name__)
@@ -93,15 +94,15 @@ class HandoffService:
         """A message while a person has (or will have) the conversation: to the console, not to Rasa."""
         text = (stored.message.payload or stored.message.text) if stored.message.kind.value == "button" else (
             stored.message.text)
-        if stored.status == "queued" and CANCEL.match(text or ""):
+        if stored.conversation_status == ConversationStatus.QUEUED and CANCEL.match(text or ""):
             moved = await self.store.cancel(stored.conversation_id)
             if moved.changed:
-                await self.transcripts.finish_inbound(stored, "answered")
+                await self.transcripts.finish_inbound(stored, InboundStatus.ANSWERED)
                 await self.settle_with_rasa(stored.conversation_id)
                 await self.send(stored, BotMessage(self.replies.say("handoff_cancelled")), "system", None)
                 await self.queue_changed()
                 return
-        await self.transcripts.finish_inbound(stored, "forwarded")
+        await self.transcripts.finish_inbound(stored, InboundStatus.FORWARDED)
         await self.conversation_changed(stored.conversation_id)
 
     async def rated(self, stored: StoredInbound) -> bool:
@@ -111,7 +112,7 @@ class HandoffService:
         await self.store.finish(stored.conversation_id, int(match.group(1)) if match else None)
         if match is None:
             return False
-        await self.transcripts.finish_inbound(stored, "answered")
+        await self.transcripts.finish_inbound(stored, InboundStatus.ANSWERED)
         await self.send(stored, BotMessage(self.replies.say("csat_thanks")), "system", None)
         return True
 

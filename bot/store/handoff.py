@@ -26,10 +26,10 @@ from bot.store.models import (
     RasaOutboxEntry,
     utc_now,
 )
+from bot.store.statuses import IN_HANDOFF, ConversationStatus
 from privacy.masking import mask_personal_data, mask_phone
 from storage.database import Database, bulk
 
-IN_HANDOFF = ("queued", "assigned")
 RECENT_BOT_CONVERSATIONS = timedelta(minutes=30)
 
 
@@ -38,7 +38,7 @@ class ConversationView:
     """A conversation as the console lists it."""
 
     id: str
-    status: str
+    status: ConversationStatus
     channel: str
     citizen: str
     reason: str | None
@@ -50,7 +50,9 @@ class ConversationView:
     address: str
 
     def waiting_s(self, now: datetime) -> int | None:
-        return int((now - self.queued_at).total_seconds()) if self.status == "queued" and self.queued_at else None
+        if self.status == ConversationStatus.QUEUED and self.queued_at:
+            return int((now - self.queued_at).total_seconds())
+        return None
 
 
 # tracker events: Rasa resumes with the "welcome back" slot set, or pauses for a supervisor
@@ -63,9 +65,9 @@ class OwedToRasa:
     """Tracker events a transition owes Rasa; ``from_statuses``: only when it left one of these."""
 
     events: list[dict[str, Any]]
-    from_statuses: tuple[str, ...] | None = None
+    from_statuses: tuple[ConversationStatus, ...] | None = None
 
-    def after(self, previous: str | None) -> bool:
+    def after(self, previous: ConversationStatus | None) -> bool:
         return self.from_statuses is None or previous in self.from_statuses
 
 
@@ -100,7 +102,7 @@ class Transition:
     """What a transition did: ``changed`` is False when the conversation was not in a state it applies to."""
 
     changed: bool
-    previous_status: str | None
+    previous_status: ConversationStatus | None
     view: ConversationView | None
 
 
@@ -126,7 +128,7 @@ def _views(session: Session, condition: Any) -> list[ConversationView]:
                                    Conversation.last_message_at.desc())
     ).all()
     return [ConversationView(
-        id=conversation.id, status=conversation.status, channel=message.channel,
+        id=conversation.id, status=ConversationStatus(conversation.status), channel=message.channel,
         citizen=_citizen(name, message.channel, message.address), reason=conversation.handoff_reason,
         queued_at=conversation.queued_at, assigned_to=(agent_id, agent_name) if agent_id else None,
         last_message=mask_personal_data(message.text or "")[:200], last_message_at=message.created_at,
@@ -145,7 +147,7 @@ class HandoffStore:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    async def _transition(self, conversation_id: str, allowed: tuple[str, ...], values: dict[str, Any],
+    async def _transition(self, conversation_id: str, allowed: tuple[ConversationStatus, ...], values: dict[str, Any],
                           extra: Any = None, owed: OwedToRasa | None = None) -> Transition:
         """One conditional UPDATE; with ``owed``, the tracker events Rasa must get because of it are
         stored in the same transaction (bot/store/rasa_outbox.py), so a crash cannot keep one
@@ -153,7 +155,8 @@ class HandoffStore:
         def work(session: Session) -> Transition:
             found = session.execute(select(Conversation.status, Conversation.sender_id)
                                     .where(Conversation.id == conversation_id)).one_or_none()
-            previous, sender_id = found if found is not None else (None, None)
+            status, sender_id = found if found is not None else (None, None)
+            previous = ConversationStatus(status) if status is not None else None
             condition = and_(Conversation.id == conversation_id, Conversation.status.in_(allowed))
             if extra is not None:
                 condition = and_(condition, extra)
@@ -167,35 +170,37 @@ class HandoffStore:
 
     async def queue(self, conversation_id: str, reason: str) -> Transition:
         """The bot hands the conversation over (or an agent's conversation goes back to the queue)."""
-        return await self._transition(conversation_id, ("bot", "resolved"), {
-            "status": "queued", "handoff_reason": reason, "queued_at": utc_now(), "assigned_agent_id": None,
-            "assigned_at": None, "resolved_at": None})
+        return await self._transition(conversation_id, (ConversationStatus.BOT, ConversationStatus.RESOLVED), {
+            "status": ConversationStatus.QUEUED, "handoff_reason": reason, "queued_at": utc_now(),
+            "assigned_agent_id": None, "assigned_at": None, "resolved_at": None})
 
     async def claim(self, conversation_id: str, agent: AgentInfo) -> Transition:
-        return await self._transition(conversation_id, ("queued",), {
-            "status": "assigned", "assigned_agent_id": agent.id, "assigned_at": utc_now()})
+        return await self._transition(conversation_id, (ConversationStatus.QUEUED,), {
+            "status": ConversationStatus.ASSIGNED, "assigned_agent_id": agent.id, "assigned_at": utc_now()})
 
     async def transfer(self, conversation_id: str, actor: AgentInfo, to_agent_id: int) -> Transition:
-        return await self._transition(conversation_id, ("assigned",), {
+        return await self._transition(conversation_id, (ConversationStatus.ASSIGNED,), {
             "assigned_agent_id": to_agent_id, "assigned_at": utc_now()}, self._handled_by(actor))
 
     async def resolve(self, conversation_id: str, actor: AgentInfo) -> Transition:
         """The agent is done: Rasa is owed the resume."""
-        return await self._transition(conversation_id, ("assigned",), {
-            "status": "resolved", "resolved_at": utc_now()}, self._handled_by(actor), OwedToRasa(RESUMED))
+        return await self._transition(conversation_id, (ConversationStatus.ASSIGNED,), {
+            "status": ConversationStatus.RESOLVED, "resolved_at": utc_now()}, self._handled_by(actor),
+            OwedToRasa(RESUMED))
 
     async def takeover(self, conversation_id: str, supervisor: AgentInfo) -> Transition:
         """A supervisor takes the conversation; from the bot, Rasa is owed the pause."""
         now = utc_now()
-        return await self._transition(conversation_id, ("bot", "queued", "assigned", "resolved"), {
-            "status": "assigned", "assigned_agent_id": supervisor.id, "assigned_at": now, "resolved_at": None,
-            "handoff_reason": func.coalesce(Conversation.handoff_reason, "supervisor"),
-            "queued_at": func.coalesce(Conversation.queued_at, now)}, owed=OwedToRasa(PAUSED, ("bot", "resolved")))
+        return await self._transition(conversation_id, tuple(ConversationStatus), {  # from any status
+            "status": ConversationStatus.ASSIGNED, "assigned_agent_id": supervisor.id, "assigned_at": now,
+            "resolved_at": None, "handoff_reason": func.coalesce(Conversation.handoff_reason, "supervisor"),
+            "queued_at": func.coalesce(Conversation.queued_at, now)},
+            owed=OwedToRasa(PAUSED, (ConversationStatus.BOT, ConversationStatus.RESOLVED)))
 
     async def cancel(self, conversation_id: str) -> Transition:
         """The citizen stops waiting ("batal"): back to the bot, Rasa is owed the resume."""
-        return await self._transition(conversation_id, ("queued",), {
-            "status": "bot", "queued_at": None, "handoff_reason": None}, owed=OwedToRasa(RESUMED))
+        return await self._transition(conversation_id, (ConversationStatus.QUEUED,), {
+            "status": ConversationStatus.BOT, "queued_at": None, "handoff_reason": None}, owed=OwedToRasa(RESUMED))
 
     async def finish(self, conversation_id: str, rating: int | None) -> Transition:
         """After resolution: back to the bot, with the citizen's rating if they gave one."""
@@ -207,19 +212,19 @@ class HandoffStore:
             session.commit()
         if rating is not None:
             await self.database.run(store_rating)
-        return await self._transition(conversation_id, ("resolved",), {
-            "status": "bot", "handoff_reason": None, "queued_at": None})
+        return await self._transition(conversation_id, (ConversationStatus.RESOLVED,), {
+            "status": ConversationStatus.BOT, "handoff_reason": None, "queued_at": None})
 
     async def requeue_agent(self, agent_id: int) -> list[str]:
         """An agent who went away: their conversations go back to the queue, keeping their place."""
         def work(session: Session) -> list[str]:
-            held = (Conversation.status == "assigned", Conversation.assigned_agent_id == agent_id)
+            held = (Conversation.status == ConversationStatus.ASSIGNED, Conversation.assigned_agent_id == agent_id)
             moved = []
             for conversation_id in session.execute(select(Conversation.id).where(*held)).scalars().all():
                 # one conditional UPDATE each: with several workers, each conversation is requeued
                 # (and its citizen told) by one of them only
                 if session.execute(bulk(update(Conversation).where(Conversation.id == conversation_id, *held).values(
-                        status="queued", assigned_agent_id=None, assigned_at=None))).rowcount:
+                        status=ConversationStatus.QUEUED, assigned_agent_id=None, assigned_at=None))).rowcount:
                     moved.append(conversation_id)
             session.commit()
             return moved
@@ -235,12 +240,13 @@ class HandoffStore:
     async def visible_to(self, agent: AgentInfo) -> list[ConversationView]:
         """The queue and the agent's own conversations; a supervisor also sees recent bot conversations."""
         def work(session: Session) -> list[ConversationView]:
-            mine = and_(Conversation.status == "assigned", Conversation.assigned_agent_id == agent.id)
-            condition = or_(Conversation.status == "queued", mine)
+            mine = and_(Conversation.status == ConversationStatus.ASSIGNED, Conversation.assigned_agent_id == agent.id)
+            condition = or_(Conversation.status == ConversationStatus.QUEUED, mine)
             if agent.is_supervisor:
                 recent = utc_now() - RECENT_BOT_CONVERSATIONS
                 condition = or_(Conversation.status.in_(IN_HANDOFF),
-                                and_(Conversation.status == "bot", Conversation.last_message_at >= recent))
+                                and_(Conversation.status == ConversationStatus.BOT,
+                                     Conversation.last_message_at >= recent))
             return _views(session, condition)
         return await self.database.run(work)
 
@@ -259,12 +265,14 @@ class HandoffStore:
         """(place in the queue, 1-based; conversations being handled) or None when not queued."""
         def work(session: Session) -> tuple[int, int] | None:
             queued_at = session.execute(select(Conversation.queued_at).where(
-                Conversation.id == conversation_id, Conversation.status == "queued")).scalar_one_or_none()
+                Conversation.id == conversation_id, Conversation.status == ConversationStatus.QUEUED
+            )).scalar_one_or_none()
             if queued_at is None:
                 return None
             ahead = session.execute(select(func.count()).where(
-                Conversation.status == "queued", Conversation.queued_at <= queued_at)).scalar_one()
-            handled = session.execute(select(func.count()).where(Conversation.status == "assigned")).scalar_one()
+                Conversation.status == ConversationStatus.QUEUED, Conversation.queued_at <= queued_at)).scalar_one()
+            handled = session.execute(select(func.count()).where(
+                Conversation.status == ConversationStatus.ASSIGNED)).scalar_one()
             return int(ahead), int(handled)
         return await self.database.run(work)
 
@@ -280,14 +288,14 @@ class HandoffStore:
     async def active_counts(self) -> dict[int, int]:
         def work(session: Session) -> dict[int, int]:
             rows = session.execute(select(Conversation.assigned_agent_id, func.count()).where(
-                Conversation.status == "assigned").group_by(Conversation.assigned_agent_id)).all()
+                Conversation.status == ConversationStatus.ASSIGNED).group_by(Conversation.assigned_agent_id)).all()
             return {int(agent_id): int(count) for agent_id, count in rows}
         return await self.database.run(work)
 
     async def queue_length(self) -> int:
         def work(session: Session) -> int:
             return int(session.execute(select(func.count()).select_from(Conversation).where(
-                Conversation.status == "queued")).scalar_one())
+                Conversation.status == ConversationStatus.QUEUED)).scalar_one())
         return await self.database.run(work)
 
     async def assigned_agents(self) -> set[int]:

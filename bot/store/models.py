@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base
 
+from bot.store.statuses import ConversationStatus
+
 Base: Any = declarative_base()
 
 
@@ -48,8 +50,9 @@ class ChannelIdentity(Base):
 class Conversation(Base):
     """One conversation of a contact with the assistant; ``sender_id`` is its Rasa tracker.
 
-    ``status``: bot -> queued -> assigned -> resolved -> bot (bot/handoff/). ``resolved`` lasts
-    until the citizen rates the agent (or writes something else).
+    ``status``: bot -> queued -> assigned -> resolved -> bot (bot/handoff/; the values:
+    ``ConversationStatus``, bot/store/statuses.py). ``resolved`` lasts until the citizen rates the
+    agent (or writes something else).
     """
 
     __tablename__ = "conversations"
@@ -57,7 +60,7 @@ class Conversation(Base):
     id = Column(String(36), primary_key=True)
     contact_id = Column(String(36), ForeignKey("contacts.id"), nullable=False, index=True)
     sender_id = Column(String(64), nullable=False, unique=True)
-    status = Column(String(16), nullable=False, default="bot")
+    status = Column(String(16), nullable=False, default=ConversationStatus.BOT)
     handoff_reason = Column(String(32))
     assigned_agent_id = Column(Integer, ForeignKey("agents.id"), index=True)
     queued_at = Column(DateTime)
@@ -97,7 +100,7 @@ class Message(Base):
     payload = Column(Text)
     buttons = Column(JSON)  # outbound: [{"title", "payload"}]
     details = Column(JSON)  # inbound: {"media": ..., "extra": {...}} the channel needs to answer
-    status = Column(String(16), nullable=False)
+    status = Column(String(16), nullable=False)  # InboundStatus | DeliveryStatus (bot/store/statuses.py)
     attempts = Column(Integer, nullable=False, default=0)
     error = Column(String(300))
     intent = Column(String(100))

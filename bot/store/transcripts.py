@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.messages import BotMessage, Button, Channel, InboundKind, InboundMessage
 from bot.store.models import ChannelIdentity, Contact, Conversation, Message, RasaOutboxEntry, utc_now
+from bot.store.statuses import DELIVERY_ORDER, ConversationStatus, DeliveryStatus, InboundStatus
 from storage.database import Database, bulk
 
 
@@ -30,7 +31,7 @@ class StoredInbound:
     contact_id: str
     sender_id: str
     message: InboundMessage
-    status: str = "bot"  # the conversation's handoff status when the message arrived
+    conversation_status: ConversationStatus = ConversationStatus.BOT  # when the message arrived (or was re-read)
     rasa_events_owed: bool = False  # a pause/resume not yet in Rasa (re-read when the message is handled)
 
 
@@ -52,15 +53,11 @@ class TranscriptEntry:
     sender: str
     text: str
     buttons: tuple[Button, ...]
-    status: str
+    status: str  # an InboundStatus or DeliveryStatus value (or a status a WhatsApp receipt reported)
     created_at: datetime
     external_id: str | None = None
     intent: str | None = None
     confidence: float | None = None
-
-
-# a delivery status never goes back in this order; anything else ("failed") may follow any of them
-DELIVERY_ORDER = ("pending", "resending", "sent", "delivered", "read")
 
 
 def dedupe_key(message: InboundMessage) -> str:
@@ -93,7 +90,7 @@ def conversation_of(session: Session, contact_id: str) -> Conversation:
         return found
     now = utc_now()
     conversation = Conversation(id=str(uuid.uuid4()), contact_id=contact_id, sender_id=uuid.uuid4().hex,
-                                status="bot", created_at=now, last_message_at=now)
+                                status=ConversationStatus.BOT, created_at=now, last_message_at=now)
     session.add(conversation)
     session.flush()
     return conversation
@@ -123,23 +120,23 @@ def _record_inbound(session: Session, message: InboundMessage) -> StoredInbound 
     found = session.execute(_CONVERSATION_OF_ADDRESS,
                             {"channel": message.channel.value, "address": message.address}).first()
     if found is not None:
-        contact_id, conversation_id, sender_id, status = found
+        contact_id, conversation_id, sender_id, conversation_status = found
     else:  # first contact (or an identity without a conversation yet)
         contact_id = _identity(session, message.channel, message.address, message.display_name).contact_id
         conversation = conversation_of(session, contact_id)
-        conversation_id, sender_id, status = conversation.id, conversation.sender_id, conversation.status
+        conversation_id, sender_id, conversation_status = conversation.id, conversation.sender_id, conversation.status
     now = utc_now()
     inserted = session.execute(_INSERT_MESSAGE, {
         "conversation_id": conversation_id, "direction": "in", "sender": "citizen", "channel": message.channel.value,
         "address": message.address, "external_id": message.external_id, "dedupe_key": key,
         "kind": message.kind.value, "text": message.text, "payload": message.payload, "buttons": None,
         "details": {"media": message.media, "extra": message.extra} if (message.media or message.extra) else None,
-        "status": "received", "attempts": 0, "created_at": now, "updated_at": now,
+        "status": InboundStatus.RECEIVED, "attempts": 0, "created_at": now, "updated_at": now,
     })
     session.execute(_TOUCH_CONVERSATION, {"conversation": conversation_id, "now": now})
     session.commit()
     return StoredInbound(int(inserted.inserted_primary_key[0]), conversation_id, contact_id, sender_id, message,
-                         status)
+                         ConversationStatus(conversation_status))
 
 
 def _inbound_of(row: Message, conversation: Conversation) -> StoredInbound:
@@ -150,7 +147,7 @@ def _inbound_of(row: Message, conversation: Conversation) -> StoredInbound:
         extra=details.get("extra") or {},
     )
     return StoredInbound(row.id, conversation.id, conversation.contact_id, conversation.sender_id, message,
-                         conversation.status)
+                         ConversationStatus(conversation.status))
 
 
 def _entry(row: Message) -> TranscriptEntry:
@@ -170,8 +167,8 @@ def _insert_outbound(session: Session, inbound: StoredInbound, message: BotMessa
         "channel": inbound.message.channel.value, "address": inbound.message.address, "external_id": None,
         "dedupe_key": None, "kind": "text", "text": message.text, "payload": None, "details": None,
         "buttons": [{"title": b.title, "payload": b.payload} for b in message.buttons] or None,
-        "status": "pending", "attempts": 0, "reply_to": inbound.id, "agent_id": agent_id, "created_at": now,
-        "updated_at": now,
+        "status": DeliveryStatus.PENDING, "attempts": 0, "reply_to": inbound.id, "agent_id": agent_id,
+        "created_at": now, "updated_at": now,
     })
     return int(inserted.inserted_primary_key[0])
 
@@ -201,8 +198,9 @@ class TranscriptStore:
                 return _record_inbound(session, message)
         return await self.database.run(work)
 
-    async def finish_inbound(self, inbound: StoredInbound, status: str, answers: Sequence[BotMessage] = (),
-                             sender: str = "bot", intent: str | None = None, confidence: float | None = None,
+    async def finish_inbound(self, inbound: StoredInbound, status: InboundStatus,
+                             answers: Sequence[BotMessage] = (), sender: str = "bot", intent: str | None = None,
+                             confidence: float | None = None,
                              entities: list[dict[str, Any]] | None = None) -> list[int]:
         """Mark a citizen message handled (``answered``/``failed``) with what the model understood, and
         store its answers as ``pending`` — one transaction per turn. Returns the answers' ids."""
@@ -232,7 +230,7 @@ class TranscriptStore:
             return message_id
         return await self.database.run(work)
 
-    async def set_delivery(self, message_id: int, status: str, external_id: str | None = None,
+    async def set_delivery(self, message_id: int, status: DeliveryStatus, external_id: str | None = None,
                            error: str | None = None) -> None:
         """Record what the channel said about an outbound message (sent, failed, ...)."""
         values = {"message_id": message_id, "status": status, "now": utc_now(), "external_id": external_id,
@@ -244,8 +242,9 @@ class TranscriptStore:
         await self.database.run(work)
 
     async def update_delivery_by_external_id(self, channel: Channel, external_id: str, status: str) -> bool:
-        """A channel's delivery receipt (WhatsApp status callback); False when the message is unknown or
-        already further along (receipts can arrive out of order: a late "delivered" never undoes "read")."""
+        """A channel's delivery receipt (WhatsApp status callback; ``status`` is stored as the channel
+        reports it, usually a ``DeliveryStatus`` value); False when the message is unknown or already
+        further along (receipts can arrive out of order: a late "delivered" never undoes "read")."""
         earlier = DELIVERY_ORDER[:DELIVERY_ORDER.index(status)] if status in DELIVERY_ORDER else DELIVERY_ORDER
 
         def work(session: Session) -> bool:
@@ -267,11 +266,11 @@ class TranscriptStore:
             return _entry(row).buttons if row is not None else ()
         return await self.database.run(work)
 
-    async def conversation_state(self, conversation_id: str) -> tuple[str, bool]:
+    async def conversation_state(self, conversation_id: str) -> tuple[ConversationStatus, bool]:
         """The handoff status, and whether tracker events are still owed to Rasa (bot/store/rasa_outbox.py)."""
-        def work(session: Session) -> tuple[str, bool]:
+        def work(session: Session) -> tuple[ConversationStatus, bool]:
             status, owed = session.execute(_STATE, {"conversation": conversation_id}).one()
-            return str(status), bool(owed)
+            return ConversationStatus(status), bool(owed)
         return await self.database.run(work)
 
     async def latest_inbound(self, conversation_id: str) -> StoredInbound | None:
@@ -290,7 +289,7 @@ class TranscriptStore:
         restart), one conversation's, or those of conversations no live worker holds."""
         def work(session: Session) -> list[StoredInbound]:
             query = (select(Message, Conversation).join(Conversation, Conversation.id == Message.conversation_id)
-                     .where(Message.direction == "in", Message.status == "received"))
+                     .where(Message.direction == "in", Message.status == InboundStatus.RECEIVED))
             if conversation_id is not None:
                 query = query.where(Message.conversation_id == conversation_id)
             if unleased:
@@ -311,7 +310,7 @@ class TranscriptStore:
         leave the citizen waiting, a repeated one costs them a glance."""
         def work(session: Session) -> list[StrandedOutbound]:
             now = utc_now()
-            stale = (Message.direction == "out", Message.status.in_(("pending", "resending")),
+            stale = (Message.direction == "out", Message.status.in_((DeliveryStatus.PENDING, DeliveryStatus.RESENDING)),
                      Message.channel.in_([channel.value for channel in channels]),
                      Message.updated_at < now - timedelta(seconds=older_than_s))
             rows = session.execute(select(Message).join(Conversation, Conversation.id == Message.conversation_id)
@@ -321,7 +320,7 @@ class TranscriptStore:
             claimed = []
             for row in rows:
                 if session.execute(bulk(update(Message).where(Message.id == row.id, *stale).values(
-                        status="resending", updated_at=now))).rowcount:
+                        status=DeliveryStatus.RESENDING, updated_at=now))).rowcount:
                     buttons = tuple(Button(title=b["title"], payload=b["payload"]) for b in row.buttons or [])
                     claimed.append(StrandedOutbound(row.id, Channel(row.channel), row.address,
                                                     BotMessage(row.text, buttons)))
@@ -349,5 +348,5 @@ class TranscriptStore:
         def work(session: Session) -> list[int]:
             return list(session.execute(select(Message.id).where(
                 Message.channel == channel.value, Message.address == address, Message.direction == "out",
-                Message.status == "pending")).scalars())
+                Message.status == DeliveryStatus.PENDING)).scalars())
         return await self.database.run(work)

@@ -14,6 +14,7 @@ from bot.messages import BotMessage, Button, Channel, InboundKind, InboundMessag
 from bot.store.linking import ChannelLinks, LinkOutcome
 from bot.store.migrate import MIGRATIONS
 from bot.store.models import Base
+from bot.store.statuses import DeliveryStatus, InboundStatus
 from bot.store.transcripts import TranscriptStore
 from storage.database import Database
 from tests.migrations_check import check_migrations
@@ -54,9 +55,10 @@ async def test_a_turn_keeps_what_the_model_understood_and_the_answers_delivery(s
     stored = await store.record_inbound(text("3001", "1", "NIK saya 3328051205900001"))
     assert stored is not None
     [out_id] = await store.finish_inbound(
-        stored, "answered", [BotMessage("NIK tersebut valid.", (Button("Menu", "/greet"),))], intent="nik_check",
-        confidence=0.93, entities=[{"entity": "nik", "value": "3328051205900001", "start": 9, "end": 25}])
-    await store.set_delivery(out_id, "sent", external_id="555")
+        stored, InboundStatus.ANSWERED, [BotMessage("NIK tersebut valid.", (Button("Menu", "/greet"),))],
+        intent="nik_check", confidence=0.93,
+        entities=[{"entity": "nik", "value": "3328051205900001", "start": 9, "end": 25}])
+    await store.set_delivery(out_id, DeliveryStatus.SENT, external_id="555")
     assert await store.buttons_of_sent(Channel.TELEGRAM, "3001", "555") == (Button("Menu", "/greet"),)
     entries = await store.transcript_of_address(Channel.TELEGRAM, "3001")
     assert [(e.sender, e.intent, e.status) for e in entries] == [
@@ -68,7 +70,7 @@ async def test_unanswered_messages_are_found_again_after_a_restart_in_order(stor
     first = await store.record_inbound(text("4001", "1", "satu"))
     second = await store.record_inbound(text("4001", "2", "dua"))
     assert first and second
-    await store.finish_inbound(first, "answered")
+    await store.finish_inbound(first, InboundStatus.ANSWERED)
     assert [m.id for m in await store.unfinished_inbound()] == [second.id]
 
 
@@ -77,7 +79,7 @@ async def test_the_export_masks_niks_and_phone_numbers(store: TranscriptStore, d
     stored = await store.record_inbound(text("6281234567890", "wamid.1", "cek NIK 3328051205900001 ya",
                                              channel=Channel.WHATSAPP))
     assert stored is not None
-    await store.finish_inbound(stored, "answered", intent="nik_check", confidence=0.9,
+    await store.finish_inbound(stored, InboundStatus.ANSWERED, intent="nik_check", confidence=0.9,
                                entities=[{"entity": "nik", "value": "3328051205900001"}])
     out = tmp_path / "export.jsonl"
     export_transcripts(database_url, str(out))
@@ -119,7 +121,7 @@ async def test_an_answer_stored_but_never_sent_is_claimed_once_for_sending(store
     answer = BotMessage("Syarat KTP-el: ...", (Button("Lainnya", "/menu"),))
     stranded_id = await store.add_outbound(inbound, answer)
     sent_id = await store.add_outbound(inbound, BotMessage("terkirim"))
-    await store.set_delivery(sent_id, "sent", external_id="55")
+    await store.set_delivery(sent_id, DeliveryStatus.SENT, external_id="55")
     await asyncio.sleep(1.1)
     assert await store.claim_stranded_outbound(30.0, (Channel.TELEGRAM,)) == []  # too recent: maybe in flight
     # four workers at once (a claim itself goes stale after the same age: 1 s is more than the race takes)
