@@ -19,6 +19,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.store.models import Conversation, Message
+from bot.store.statuses import InboundStatus
 from nlu.retraining.progress import Progress, no_progress
 from privacy.masking import mask_personal_data
 
@@ -64,7 +65,7 @@ def reasons_of(intent: str | None, confidence: float | None, status: str, thresh
         reasons.add(Reason.FALLBACK)
     if intent == OUT_OF_SCOPE_INTENT:
         reasons.add(Reason.OUT_OF_SCOPE)
-    if status == "forwarded":
+    if status == InboundStatus.FORWARDED:
         # Handed to a person instead of the bot: an agent had to answer it.
         reasons.add(Reason.FORWARDED)
     return reasons
@@ -78,7 +79,7 @@ def flagged_messages(threshold: float, since: datetime | None) -> Select:
     statement = select(*COLUMNS).where(citizen_text(), or_(
         and_(Message.confidence.isnot(None), Message.confidence < threshold),
         Message.intent.in_((FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)),
-        Message.status == "forwarded",
+        Message.status == InboundStatus.FORWARDED,
     ))
     return statement.where(Message.created_at >= since) if since else statement
 
