@@ -43,7 +43,7 @@ tune: setup
 
 lint: setup
 	.venv/bin/ruff check .
-	.venv/bin/mypy nlu dialogue actions backend regions calendar_words privacy storage observability service_catalogue bot scripts benchmarks tests
+	.venv/bin/mypy nlu rasa_server actions backend regions calendar_words privacy storage observability service_catalogue bot scripts benchmarks tests
 
 # maintainers: rebuild generated data from resources/ (lexicon and xSID sources: ../shared when present;
 # without it the scripts say where to get them, and the generated files stay as committed)
@@ -54,7 +54,7 @@ regions: setup
 	.venv/bin/python scripts/build_regions.py
 
 form-rules: setup
-	.venv/bin/python -m dialogue.form_rules
+	.venv/bin/python -m scripts.form_rules
 
 # operators: after editing resources/services/catalogue.yml (checks it, then writes data/nlu/services.yml)
 service-data: setup

@@ -19,7 +19,8 @@ from tests.server_process import stop_process, wait_until_answering
 
 STARTUP_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 10
-PYTHON = ROOT / ".venv-services" / "bin" / "python"  # Python 3.12+, like the gateway
+# Python 3.12+, like the gateway; MPP_BACKOFFICE_PYTHON points a benchmark at another environment
+PYTHON = Path(os.environ.get("MPP_BACKOFFICE_PYTHON") or ROOT / ".venv-services" / "bin" / "python")
 POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432"
 
 

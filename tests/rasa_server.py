@@ -56,7 +56,7 @@ class RasaServer:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(self.endpoints or (
             "tracker_store:\n"
-            "  type: dialogue.compacting_tracker_store.CompactingSQLTrackerStore\n"
+            "  type: rasa_server.compacting_tracker_store.CompactingSQLTrackerStore\n"
             "  dialect: sqlite\n"
             f"  db: {self.workdir / 'tracker.db'}\n"
             "  max_session_events: 80\n"

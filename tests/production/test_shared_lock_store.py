@@ -1,4 +1,4 @@
-"""The Redis lock store shared by several Rasa servers (dialogue/atomic_lock_store.py), on the
+"""The Redis lock store shared by several Rasa servers (rasa_server/atomic_lock_store.py), on the
 real Redis: tickets issued at the same moment by different servers are all different and all
 kept, and a server giving its ticket back never drops another server's."""
 
@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 import redis
 
-from dialogue.atomic_lock_store import AtomicRedisLockStore
+from rasa_server.atomic_lock_store import AtomicRedisLockStore
 from tests.production.services import REDIS, require, unique_name
 
 pytestmark = pytest.mark.slow

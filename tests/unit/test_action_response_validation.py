@@ -8,15 +8,15 @@ import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
-import dialogue  # noqa: F401  (installs the cached validation)
-from dialogue.action_response_validation import validate_action_result
+import rasa_server  # noqa: F401  (installs the cached validation)
+from rasa_server.action_response_validation import validate_action_result
 
 GOOD: dict[str, Any] = {"events": [{"event": "slot", "name": "nik", "value": None}],
                         "responses": [{"response": "utter_invalid_nik", "problems": "• ..."}]}
 BAD: dict[str, Any] = {"events": [{"name": "nik"}], "responses": []}  # an event without its type
 
 
-def test_importing_dialogue_installs_it_in_rasa() -> None:
+def test_importing_rasa_server_installs_it_in_rasa() -> None:
     assert RemoteAction._validate_action_result is validate_action_result
 
 

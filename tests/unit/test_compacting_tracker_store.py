@@ -7,7 +7,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from dialogue.compacting_tracker_store import CompactingSQLTrackerStore
+from rasa_server.compacting_tracker_store import CompactingSQLTrackerStore
 
 DOMAIN = Domain.from_yaml(
     """

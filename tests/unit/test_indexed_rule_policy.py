@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.constants import SHOULD_NOT_BE_SET
 
-from dialogue.indexed_rule_policy import IndexedRulePolicy
+from rasa_server.indexed_rule_policy import IndexedRulePolicy
 
 ACTIONS = ["action_listen", "utter_greet", "book_queue_form", "action_deactivate_loop", SHOULD_NOT_BE_SET]
 INTENTS = ["greet", "deny", "book_queue", "nlu_fallback", SHOULD_NOT_BE_SET]

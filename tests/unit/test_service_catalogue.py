@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from backend.catalogue import Catalogue as BackOfficeCatalogue
-from dialogue.form_rules import SITUATION_INTENTS, domain_intents
+from scripts.form_rules import SITUATION_INTENTS, domain_intents
 from service_catalogue import training_data
 from service_catalogue.answers import answer_text, load_phrases
 from service_catalogue.loading import CATALOGUE_PATH, CatalogueError, load_catalogue, load_questions, parse_catalogue

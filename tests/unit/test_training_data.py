@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 from ruamel.yaml import YAML
 
-from dialogue.form_rules import FORMS, render
-from dialogue.form_rules import OUTPUT as FORM_RULES
 from nlu.retraining.scores import load_examples
+from scripts.form_rules import FORMS, render
+from scripts.form_rules import OUTPUT as FORM_RULES
 from tests.paths import ROOT
 
 CONTRACT = ROOT / "tests" / "nlu" / "contract" / "intents.yml"

@@ -22,7 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from dialogue.turn_capture import capturing_turn
+from rasa_server.turn_capture import capturing_turn
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 4000

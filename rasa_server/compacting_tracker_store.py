@@ -48,7 +48,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from dialogue.turn_capture import record_saved_tracker
+from rasa_server.turn_capture import record_saved_tracker
 
 DEFAULT_MAX_SESSION_EVENTS = 120
 # attribute of a tracker: (id of the store, sender id, events of its latest session already stored by that store);
