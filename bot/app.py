@@ -14,28 +14,19 @@ from bot.channels.whatsapp import WhatsAppChannel
 from bot.compressed_bodies import refuse_compressed_bodies
 from bot.console.api import ConsoleApi
 from bot.console.auth import ConsoleAuth
-from bot.console.frames import PostgresFrames
-from bot.console.hub import ConsoleHub
 from bot.console.nlu_inbox import NluInboxApi
-from bot.handoff.hours import ServiceHours
-from bot.handoff.service import HandoffService
+from bot.core import build_core
+from bot.delivery import Delivery
 from bot.messages import Channel
 from bot.metrics import GatewayMetrics
 from bot.pipeline import MessagePipeline
 from bot.rasa_client import RasaClient
 from bot.rate_limits import TokenBuckets, ip_limit_middleware
-from bot.replies import Replies
 from bot.settings import Settings
 from bot.state import DATABASE, PIPELINE, SETTINGS
 from bot.store.agents import Agents
 from bot.store.database import gateway_database
-from bot.store.handoff import HandoffStore
-from bot.store.leases import ConversationLeases, worker_name
-from bot.store.linking import ChannelLinks
 from bot.store.login_failures import LoginFailures
-from bot.store.presence import AgentPresenceStore
-from bot.store.rasa_outbox import RasaOutbox
-from bot.store.transcripts import TranscriptStore
 from bot.web_common import add_common_static
 from observability.http_metrics import metrics_endpoint
 
@@ -45,7 +36,7 @@ MAX_WEBHOOK_BYTES = 1024 * 1024
 
 async def _health(request: web.Request) -> web.Response:
     pipeline = request.app[PIPELINE]
-    return web.json_response({"status": "ok", "channels": sorted(c.value for c in pipeline.senders),
+    return web.json_response({"status": "ok", "channels": sorted(c.value for c in pipeline.delivery.senders),
                               "conversations_in_progress": pipeline.workers.busy})
 
 
@@ -57,12 +48,12 @@ async def _to_chat(_request: web.Request) -> web.Response:
 STRANDED_ANSWER_S = 30.0
 
 
-async def _take_over_stranded(pipeline: MessagePipeline) -> None:
+async def _take_over_stranded(pipeline: MessagePipeline, delivery: Delivery) -> None:
     """The unanswered messages, and the answers stored but not sent, of a worker that died (its
     leases ran out)."""
     if taken := await pipeline.sweep():
         log.info("took over %d unanswered message(s) of another worker", taken)
-    if resent := await pipeline.resend_stranded(STRANDED_ANSWER_S):
+    if resent := await delivery.resend_stranded(STRANDED_ANSWER_S):
         log.info("sent %d answer(s) another worker had stored but not sent", resent)
 
 
@@ -77,7 +68,11 @@ async def _every(seconds: float, work: Callable[[], Awaitable[None]], what: str)
 
 
 def create_app(settings: Settings) -> web.Application:
-    """The gateway for ``settings``: the web chat always, Telegram and WhatsApp when configured."""
+    """The gateway for ``settings``: the web chat always, Telegram and WhatsApp when configured.
+
+    The core (bot/core.py) first, then the channels, each registering its sender with ``delivery``;
+    the workers start last, once every channel can deliver.
+    """
     metrics = GatewayMetrics()
     ip_limit = ip_limit_middleware(TokenBuckets(settings.ip_per_minute, settings.ip_burst), settings.trust_forwarded,
                                    metrics.rate_limited.labels("ip").inc)
@@ -86,28 +81,12 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     database = gateway_database(settings.database_url)
     app[DATABASE] = database
-    store = TranscriptStore(database)
     rasa = RasaClient(settings.rasa_url, timeout_s=settings.rasa_timeout_s, token=settings.rasa_token or None)
-    pipeline = MessagePipeline(store, ChannelLinks(database), rasa, Replies.load(),
-                               retry_max_delay_s=settings.retry_max_delay_s, metrics=metrics,
-                               chat_limits=TokenBuckets(settings.chat_per_minute, settings.chat_burst))
+    core = build_core(settings, database, rasa, rasa_servers=len(rasa.servers), metrics=metrics)
+    store, delivery, pipeline, handoff, hub = core.store, core.delivery, core.pipeline, core.handoff, core.hub
+    handoff_store, presence, leases = core.handoff_store, core.presence, core.leases
     app[PIPELINE] = pipeline
-    shared = database.engine.dialect.name != "sqlite"  # a server database: other workers may share it
-    worker = worker_name()
-    if shared:
-        pipeline.leases = ConversationLeases(database, owner=worker, ttl_s=settings.lease_ttl_s)
-    handoff_store = HandoffStore(database)
     agents = Agents(database)
-    presence = AgentPresenceStore(database, worker, stale_s=settings.presence_stale_s)
-    hub = ConsoleHub(settings.agent_grace_s, lambda agent_id: handoff.agent_gone(agent_id), presence,
-                     handoff_store.assigned_agents)
-    if shared:
-        hub.frames = PostgresFrames(database, settings.database_url, hub.deliver)
-    # a claim on owed tracker events outlasts a post that tries every Rasa server in turn
-    outbox = RasaOutbox(database, worker, claim_s=settings.rasa_timeout_s * len(rasa.servers) + 10)
-    handoff = HandoffService(handoff_store, store, rasa, pipeline.replies, ServiceHours.load(settings.office), hub,
-                             pipeline.deliver, outbox, metrics)
-    pipeline.handoff = handoff
     auth = ConsoleAuth(agents, LoginFailures(database), settings.secure_cookies)
     ConsoleApi(auth, agents, handoff_store, handoff, hub, settings.queue_alert_s).add_routes(app)
     NluInboxApi(auth, settings.database_url).add_routes(app)
@@ -124,18 +103,18 @@ def create_app(settings: Settings) -> web.Application:
         recovered = await pipeline.recover()
         if recovered:
             log.info("answering %d message(s) accepted before the last stop", recovered)
-        if not shared:  # the only worker: what its previous run left is history or still owed
+        if not core.shared:  # the only worker: what its previous run left is history or still owed
             await presence.forget_all_workers()
-            if resent := await pipeline.resend_stranded(0.0):
+            if resent := await delivery.resend_stranded(0.0):
                 log.info("sent %d answer(s) stored but not sent before the last stop", resent)
-        await hub.frames.start()
-        await handoff.recover()
+        await core.consoles.start()
+        await hub.recover()
         # separate loops: a Rasa that hangs must not delay the presence heartbeat
         upkeep = [asyncio.create_task(_every(presence.heartbeat_s, hub.tick, "console upkeep")),
                   asyncio.create_task(_every(presence.heartbeat_s, handoff.settle_all_with_rasa,
                                              "posting owed tracker events to Rasa"))]
-        if pipeline.leases:
-            upkeep.append(asyncio.create_task(_every(pipeline.leases.ttl_s, lambda: _take_over_stranded(pipeline),
+        if leases is not None:
+            upkeep.append(asyncio.create_task(_every(leases.ttl_s, lambda: _take_over_stranded(pipeline, delivery),
                                                      "sweep for stranded conversations")))
         try:
             yield
@@ -149,18 +128,18 @@ def create_app(settings: Settings) -> web.Application:
     web_channel = WebChannel(store, pipeline.accept)
     web_channel.add_routes(app)
     add_common_static(app)  # what the chat and the console pages share: /static/common/
-    pipeline.register(Channel.WEB, web_channel)
+    delivery.register(Channel.WEB, web_channel)
     if settings.telegram.enabled:
         telegram = TelegramChannel(settings.telegram, store, pipeline.accept)
         app.router.add_post("/telegram/webhook", telegram.webhook)
         app.cleanup_ctx.append(telegram.lifecycle)
-        pipeline.register(Channel.TELEGRAM, telegram)
+        delivery.register(Channel.TELEGRAM, telegram)
     if settings.whatsapp.enabled:
         whatsapp = WhatsAppChannel(settings.whatsapp, store, pipeline.accept)
         app.router.add_get("/whatsapp/webhook", whatsapp.verify)
         app.router.add_post("/whatsapp/webhook", whatsapp.webhook)
         app.cleanup_ctx.append(whatsapp.lifecycle)
-        pipeline.register(Channel.WHATSAPP, whatsapp)
+        delivery.register(Channel.WHATSAPP, whatsapp)
     app.cleanup_ctx.append(workers)  # last: workers start once every channel can deliver
     app.router.add_get("/healthz", _health)
 

@@ -4,6 +4,8 @@
 worker, so webhooks can be answered at once. The worker answers what the gateway answers itself
 (media it cannot read, edited messages, channel linking) and sends the rest to Rasa, retrying
 with backoff while Rasa is unreachable — the citizen is told once, and answered when it is back.
+Messages of a conversation a person has go to the handoff service; answers go out through
+:class:`bot.delivery.Delivery`, which also marks each message finished.
 """
 
 from __future__ import annotations
@@ -12,19 +14,18 @@ import asyncio
 import logging
 import re
 from dataclasses import replace
-from typing import Any
 
-from bot.channels.base import ChannelSender, DeliveryFailed, NotConnected
+from bot.delivery import Delivery
 from bot.handoff.service import HandoffService, Settled
 from bot.messages import BotMessage, Channel, InboundKind, InboundMessage
 from bot.metrics import GatewayMetrics
 from bot.ordering import OrderedWorkers
-from bot.rasa_client import RasaClient, RasaUnavailable, TurnResult
+from bot.rasa_client import RasaApi, RasaUnavailable, TurnResult
 from bot.rate_limits import TokenBuckets
 from bot.replies import Replies
 from bot.store.leases import ConversationLeases
 from bot.store.linking import ChannelLinks
-from bot.store.statuses import IN_HANDOFF, ConversationStatus, DeliveryStatus, InboundStatus
+from bot.store.statuses import InboundStatus
 from bot.store.transcripts import StoredInbound, TranscriptStore
 
 log = logging.getLogger(__name__)
@@ -34,34 +35,33 @@ LINK_COMMAND = re.compile(r"^/?tautkan(?:\s+(\d{6}))?$", re.IGNORECASE)
 LINKABLE = {Channel.TELEGRAM: Channel.WHATSAPP, Channel.WHATSAPP: Channel.TELEGRAM}
 FAILED_ANSWERS_BEFORE_GIVING_UP = 3
 CONVERSATIONAL = (InboundKind.TEXT, InboundKind.BUTTON, InboundKind.COMMAND)
-# channels the gateway sends to (the web page instead collects what is pending when it reconnects)
-PUSH_CHANNELS = (Channel.TELEGRAM, Channel.WHATSAPP)
 MAX_OVER_LIMIT_TRACKED = 10_000
 
 
 class MessagePipeline:
-    """Stores, orders and answers citizen messages."""
+    """Stores, orders and answers citizen messages.
 
-    def __init__(self, store: TranscriptStore, links: ChannelLinks, rasa: RasaClient, replies: Replies,
+    ``leases``: several gateway workers share the database, and conversations are handled under a
+    lease (None: this worker is the only one).
+    """
+
+    def __init__(self, store: TranscriptStore, links: ChannelLinks, rasa: RasaApi, replies: Replies,
+                 delivery: Delivery, handoff: HandoffService, leases: ConversationLeases | None = None,
                  retry_max_delay_s: float = 30.0, first_retry_delay_s: float = 0.5,
                  metrics: GatewayMetrics | None = None, chat_limits: TokenBuckets | None = None) -> None:
         self.store = store
         self.metrics = metrics or GatewayMetrics()
         self.chat_limits = chat_limits or TokenBuckets(0, 0)  # default: no limit
         self._over_limit: dict[int, bool] = {}  # message id -> tell the citizen (first of a streak)
-        # Several gateway workers on one database: conversations are handled under a lease.
-        self.leases: ConversationLeases | None = None
+        self.leases = leases
         self.links = links
         self.rasa = rasa
         self.replies = replies
+        self.delivery = delivery
+        self.handoff = handoff  # messages of conversations a person has go there
         self.retry_max_delay_s = retry_max_delay_s
         self.first_retry_delay_s = first_retry_delay_s
-        self.senders: dict[Channel, ChannelSender] = {}
         self.workers: OrderedWorkers[StoredInbound] = OrderedWorkers(self._handle)
-        self.handoff: HandoffService | None = None  # set by the app; messages of handed-off conversations go there
-
-    def register(self, channel: Channel, sender: ChannelSender) -> None:
-        self.senders[channel] = sender
 
     async def accept(self, message: InboundMessage) -> StoredInbound | None:
         """Store ``message`` and queue it; None when it was delivered before (nothing more happens)."""
@@ -131,17 +131,14 @@ class MessagePipeline:
         if stored.id in self._over_limit:
             # kept in the transcript, not sent to Rasa; the citizen is told once per streak
             tell = self._over_limit.pop(stored.id)
-            await self._finish(stored, InboundStatus.RATE_LIMITED,
-                               [BotMessage(self.replies.say("rate_limited"))] if tell else [], sender="system")
+            await self.delivery.finish(stored, InboundStatus.RATE_LIMITED,
+                                       [BotMessage(self.replies.say("rate_limited"))] if tell else [], sender="system")
             return
-        if self.handoff is not None and message.kind in CONVERSATIONAL:
+        if message.kind in CONVERSATIONAL:
             # read now, not when it arrived: an earlier message in the queue may have started a handoff
             status, owed = await self.store.conversation_state(stored.conversation_id)
             stored = replace(stored, conversation_status=status, rasa_events_owed=owed)
-            if stored.conversation_status in IN_HANDOFF:
-                await self.handoff.citizen_wrote(stored)
-                return
-            if stored.conversation_status == ConversationStatus.RESOLVED and await self.handoff.rated(stored):
+            if await self.handoff.handle(stored):
                 return
         if message.kind is InboundKind.UNSUPPORTED:
             media = self.replies.media(message.media)
@@ -160,17 +157,17 @@ class MessagePipeline:
         text = rasa_text(message)
         if len(text) > MAX_CITIZEN_TEXT:
             text = text[:MAX_CITIZEN_TEXT]
-            await self.deliver(stored, BotMessage(self.replies.say("too_long", limit=str(MAX_CITIZEN_TEXT))))
+            await self.delivery.deliver(stored, BotMessage(self.replies.say("too_long", limit=str(MAX_CITIZEN_TEXT))))
         turn = await self._ask_rasa(stored, text)
         if turn is None:
             self.metrics.error("rasa_failed")
-            await self._finish(stored, InboundStatus.FAILED, [BotMessage(self.replies.say("rasa_failed"))],
-                               sender="system")
+            await self.delivery.finish(stored, InboundStatus.FAILED, [BotMessage(self.replies.say("rasa_failed"))],
+                                       sender="system")
             return
         self.metrics.understood(turn.intent)
-        await self._finish(stored, InboundStatus.ANSWERED, turn.messages, intent=turn.intent,
-                           confidence=turn.confidence, entities=turn.entities)
-        if turn.paused and self.handoff is not None:
+        await self.delivery.finish(stored, InboundStatus.ANSWERED, turn.messages, intent=turn.intent,
+                                   confidence=turn.confidence, entities=turn.entities)
+        if turn.paused:
             await self.handoff.start(stored, turn.handoff_reason)
 
     async def _ask_rasa(self, stored: StoredInbound, text: str) -> TurnResult | None:
@@ -179,7 +176,7 @@ class MessagePipeline:
         while True:
             attempt += 1
             try:
-                if stored.rasa_events_owed and self.handoff is not None and (
+                if stored.rasa_events_owed and (
                         await self.handoff.settle_with_rasa(stored.conversation_id) is not Settled.DONE):
                     # a tracker still paused would not answer: the resume goes first
                     raise RasaUnavailable("tracker events for this conversation are not in Rasa yet")
@@ -193,7 +190,7 @@ class MessagePipeline:
                 if errors >= FAILED_ANSWERS_BEFORE_GIVING_UP:
                     return None
             if attempt == 2:  # a blip is retried silently; a real outage is announced once
-                await self.deliver(stored, BotMessage(self.replies.say("rasa_disruption")), sender="system")
+                await self.delivery.deliver(stored, BotMessage(self.replies.say("rasa_disruption")), sender="system")
             await asyncio.sleep(delay)
             delay = min(delay * 2, self.retry_max_delay_s)
 
@@ -214,50 +211,7 @@ class MessagePipeline:
 
     async def _answer_alone(self, stored: StoredInbound, text: str) -> None:
         """Answer without Rasa (the message is not something the model should see)."""
-        await self._finish(stored, InboundStatus.ANSWERED, [BotMessage(text)], sender="system")
-
-    async def _finish(self, stored: StoredInbound, status: InboundStatus, answers: list[BotMessage],
-                      sender: str = "bot", **nlu: Any) -> None:
-        """Record the turn and its answers in one go, then send the answers in order."""
-        ids = await self.store.finish_inbound(stored, status, answers, sender, **nlu)
-        for message_id, answer in zip(ids, answers):
-            await self._send(stored, answer, message_id)
-
-    async def deliver(self, stored: StoredInbound, message: BotMessage, sender: str = "bot",
-                      agent_id: int | None = None) -> int:
-        """Store ``message`` as an answer to ``stored``, send it on the citizen's channel; returns its id."""
-        message_id = await self.store.add_outbound(stored, message, sender, agent_id)
-        await self._send(stored, message, message_id)
-        return message_id
-
-    async def resend_stranded(self, older_than_s: float) -> int:
-        """Send the answers a worker that died had stored but not sent (see
-        TranscriptStore.claim_stranded_outbound); returns how many."""
-        stranded = await self.store.claim_stranded_outbound(older_than_s, PUSH_CHANNELS)
-        for outbound in stranded:
-            await self._send_to(outbound.channel, outbound.address, outbound.message, outbound.id)
-        return len(stranded)
-
-    async def _send(self, stored: StoredInbound, message: BotMessage, message_id: int) -> None:
-        await self._send_to(stored.message.channel, stored.message.address, message, message_id)
-
-    async def _send_to(self, channel: Channel, address: str, message: BotMessage, message_id: int) -> None:
-        channel_sender = self.senders.get(channel)
-        if channel_sender is None:
-            await self.store.set_delivery(message_id, DeliveryStatus.FAILED,
-                                          error=f"channel {channel.value} is not configured")
-            return
-        try:
-            external_id = await channel_sender.deliver(address, message, message_id)
-        except NotConnected:
-            return  # stays pending; the web page collects it when it reconnects
-        except DeliveryFailed as problem:
-            log.error("delivery of message %d on %s failed: %s", message_id, channel.value, problem)
-            self.metrics.error("delivery_failed")
-            await self.store.set_delivery(message_id, DeliveryStatus.FAILED, error=str(problem))
-            return
-        await self.store.set_delivery(message_id, DeliveryStatus.SENT, external_id=external_id)
-        self.metrics.sent(channel.value)
+        await self.delivery.finish(stored, InboundStatus.ANSWERED, [BotMessage(text)], sender="system")
 
 
 def rasa_text(message: InboundMessage) -> str:

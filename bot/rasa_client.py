@@ -1,4 +1,4 @@
-"""The gateway's client of Rasa's ``gateway`` input channel (see bot/rasa_channel.py)."""
+"""The gateway's client of Rasa's ``gateway`` input channel (see rasa_server/gateway_channel.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -52,6 +52,19 @@ def bot_message_of(raw: dict[str, Any]) -> BotMessage | None:
     if not text and not buttons and not image:
         return None
     return BotMessage(text=text, buttons=buttons, image=image)
+
+
+class RasaApi(Protocol):
+    """What the pipeline and the handoff service need from Rasa: :class:`RasaClient`, or a fake in tests."""
+
+    async def send(self, sender_id: str, text: str, message_id: str,
+                   metadata: dict[str, Any] | None = None) -> TurnResult:
+        """One turn. Raises :class:`RasaUnavailable` (:class:`RasaUnreachable`: nothing reached Rasa)."""
+        ...
+
+    async def post_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        """Append events to the conversation's tracker. Raises :class:`RasaUnavailable`."""
+        ...
 
 
 @dataclass

@@ -3,6 +3,10 @@
 States live in the database (bot/store/handoff.py), so they survive restarts; Rasa is paused
 while a person has the conversation and resumed (with ``handed_off`` set, so the bot does not
 greet the citizen as a stranger) when the agent resolves it or the citizen stops waiting.
+
+The pipeline hands the service a citizen's message when the conversation is (or just was) with a
+person (``handle``) and tells it when Rasa paused a conversation (``start``); the service answers
+citizens through :class:`bot.delivery.Delivery` and never calls the pipeline.
 """
 
 from __future__ import annotations
@@ -13,26 +17,25 @@ import math
 import re
 import statistics
 import weakref
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from enum import Enum
 
 from bot.console.audience import only
-from bot.console.hub import ConsoleHub
+from bot.console.hub import Consoles
+from bot.delivery import Delivery
 from bot.handoff.hours import ServiceHours
 from bot.messages import BotMessage, Button
 from bot.metrics import GatewayMetrics
-from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.rasa_client import RasaApi, RasaUnavailable
 from bot.replies import Replies
 from bot.store.agents import AgentInfo
 from bot.store.handoff import HandoffStore, Transition, audience_of
 from bot.store.models import utc_now
 from bot.store.rasa_outbox import RasaOutbox
-from bot.store.statuses import ConversationStatus, InboundStatus
+from bot.store.statuses import IN_HANDOFF, ConversationStatus, InboundStatus
 from bot.store.transcripts import StoredInbound, TranscriptStore
 
 log = logging.getLogger(__name__)
-Send = Callable[[StoredInbound, BotMessage, str, "int | None"], Awaitable[int]]
 CANCEL = re.compile(r"^\s*(batal|batalkan|gak jadi|tidak jadi|nggak jadi)\s*[.!]*\s*$", re.IGNORECASE)
 RATING = re.compile(r"^\s*([1-5])\s*(?:/\s*5)?\s*[.!]*\s*$")
 RATING_BUTTONS = tuple(Button(title=str(n), payload=str(n)) for n in range(1, 6))
@@ -45,8 +48,8 @@ class Settled(Enum):
 
 
 class HandoffService:
-    def __init__(self, store: HandoffStore, transcripts: TranscriptStore, rasa: RasaClient, replies: Replies,
-                 hours: ServiceHours, hub: ConsoleHub, send: Send, outbox: RasaOutbox,
+    def __init__(self, store: HandoffStore, transcripts: TranscriptStore, rasa: RasaApi, replies: Replies,
+                 hours: ServiceHours, consoles: Consoles, delivery: Delivery, outbox: RasaOutbox,
                  metrics: GatewayMetrics | None = None) -> None:
         self.store = store
         self.outbox = outbox  # pause/resume events stay here until Rasa has them
@@ -57,10 +60,19 @@ class HandoffService:
         self.rasa = rasa
         self.replies = replies
         self.hours = hours
-        self.hub = hub
-        self.send = send
+        self.consoles = consoles  # the agents' open consoles: who is online, events to them
+        self.delivery = delivery
 
     # -- from the citizen's side ------------------------------------------------------------------
+
+    async def handle(self, stored: StoredInbound) -> bool:
+        """A citizen's text or button, with the conversation's status as of now: True when a person
+        has (or will have) the conversation, or it was just resolved and this is the rating — the
+        handoff took the message; False: it goes to the bot."""
+        if stored.conversation_status in IN_HANDOFF:
+            await self.citizen_wrote(stored)
+            return True
+        return stored.conversation_status == ConversationStatus.RESOLVED and await self.rated(stored)
 
     async def start(self, stored: StoredInbound, reason: str | None) -> None:
         """Rasa paused the conversation: queue it and tell the citizen where they stand."""
@@ -68,7 +80,7 @@ class HandoffService:
         if not moved.changed:
             return
         self.metrics.handoffs.labels(reason or "request_human").inc()
-        await self.send(stored, BotMessage(await self._queue_text(stored.conversation_id)), "system", None)
+        await self.delivery.deliver(stored, BotMessage(await self._queue_text(stored.conversation_id)), "system")
         await self.queue_changed()
 
     async def _queue_text(self, conversation_id: str) -> str:
@@ -81,7 +93,7 @@ class HandoffService:
 
     async def _estimate(self, position: int) -> str:
         """Honest: from how long agents really took lately and how many are online, or no number at all."""
-        online = len(await self.hub.online_ids())
+        online = len(await self.consoles.online_ids())
         if online == 0:
             return self.replies.say("estimate_no_agent")
         handling = await self.store.recent_handling_s()
@@ -97,12 +109,12 @@ class HandoffService:
         if stored.conversation_status == ConversationStatus.QUEUED and CANCEL.match(text or ""):
             moved = await self.store.cancel(stored.conversation_id)
             if moved.changed:
-                await self.transcripts.finish_inbound(stored, InboundStatus.ANSWERED)
+                await self.delivery.finish(stored, InboundStatus.ANSWERED)
                 await self.settle_with_rasa(stored.conversation_id)
-                await self.send(stored, BotMessage(self.replies.say("handoff_cancelled")), "system", None)
+                await self.delivery.deliver(stored, BotMessage(self.replies.say("handoff_cancelled")), "system")
                 await self.queue_changed()
                 return
-        await self.transcripts.finish_inbound(stored, InboundStatus.FORWARDED)
+        await self.delivery.finish(stored, InboundStatus.FORWARDED)
         await self.conversation_changed(stored.conversation_id)
 
     async def rated(self, stored: StoredInbound) -> bool:
@@ -112,8 +124,8 @@ class HandoffService:
         await self.store.finish(stored.conversation_id, int(match.group(1)) if match else None)
         if match is None:
             return False
-        await self.transcripts.finish_inbound(stored, InboundStatus.ANSWERED)
-        await self.send(stored, BotMessage(self.replies.say("csat_thanks")), "system", None)
+        await self.delivery.finish(stored, InboundStatus.ANSWERED)
+        await self.delivery.deliver(stored, BotMessage(self.replies.say("csat_thanks")), "system")
         return True
 
     # -- from the console ---------------------------------------------------------------------------
@@ -131,14 +143,15 @@ class HandoffService:
         latest = await self.transcripts.latest_inbound(conversation_id)
         if latest is None:
             return None
-        message_id = await self.send(latest, BotMessage(text), "agent", agent.id)
+        message_id = await self.delivery.deliver(latest, BotMessage(text), "agent", agent.id)
         await self.conversation_changed(conversation_id)
         return message_id
 
     async def transfer(self, conversation_id: str, actor: AgentInfo, to_agent_id: int) -> Transition:
         moved = await self.store.transfer(conversation_id, actor, to_agent_id)
         if moved.changed:
-            await self.hub.publish({"type": "assigned", "conversation_id": conversation_id}, only(to_agent_id))
+            await self.consoles.publish({"type": "assigned", "conversation_id": conversation_id},
+                                        only(to_agent_id))
             await self.queue_changed()
         return moved
 
@@ -148,7 +161,8 @@ class HandoffService:
             await self.settle_with_rasa(conversation_id)
             latest = await self.transcripts.latest_inbound(conversation_id)
             if latest is not None:
-                await self.send(latest, BotMessage(self.replies.say("csat_question"), RATING_BUTTONS), "system", None)
+                await self.delivery.deliver(latest, BotMessage(self.replies.say("csat_question"), RATING_BUTTONS),
+                                            "system")
             await self.queue_changed()
         return moved
 
@@ -168,28 +182,22 @@ class HandoffService:
                 "handoff_requeued", position=str(spot[0] if spot else 1)))
         await self.queue_changed()
 
-    async def recover(self) -> None:
-        """After a restart: agents holding conversations who are not online (on another worker) get
-        their grace period."""
-        for agent_id in await self.store.assigned_agents() - await self.hub.online_ids():
-            self.hub.start_grace(agent_id)
-
     # -- helpers --------------------------------------------------------------------------------------
 
     async def _tell_citizen(self, conversation_id: str, text: str) -> None:
         latest = await self.transcripts.latest_inbound(conversation_id)
         if latest is not None:
-            await self.send(latest, BotMessage(text), "system", None)
+            await self.delivery.deliver(latest, BotMessage(text), "system")
         await self.conversation_changed(conversation_id)
 
     async def queue_changed(self) -> None:
-        await self.hub.publish({"type": "queue"})
+        await self.consoles.publish({"type": "queue"})
 
     async def conversation_changed(self, conversation_id: str) -> None:
         view = await self.store.view(conversation_id)
         if view is None:
             return
-        await self.hub.publish({"type": "message", "conversation_id": conversation_id}, audience_of(view))
+        await self.consoles.publish({"type": "message", "conversation_id": conversation_id}, audience_of(view))
         await self.queue_changed()
 
     async def settle_with_rasa(self, conversation_id: str) -> Settled:

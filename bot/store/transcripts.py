@@ -202,8 +202,9 @@ class TranscriptStore:
                              answers: Sequence[BotMessage] = (), sender: str = "bot", intent: str | None = None,
                              confidence: float | None = None,
                              entities: list[dict[str, Any]] | None = None) -> list[int]:
-        """Mark a citizen message handled (``answered``/``failed``) with what the model understood, and
-        store its answers as ``pending`` — one transaction per turn. Returns the answers' ids."""
+        """Mark a citizen message handled (an ``InboundStatus``) with what the model understood, and
+        store its answers as ``pending`` — one transaction per turn. Returns the answers' ids.
+        Called by ``Delivery.finish`` (bot/delivery.py) only, which then sends the answers."""
         def work(session: Session) -> list[int]:
             now = utc_now()
             session.execute(_FINISH_INBOUND, {"message_id": inbound.id, "status": status, "intent": intent,

@@ -11,6 +11,7 @@ from bot.store.database import gateway_database
 from bot.store.migrate import MIGRATIONS
 from storage.database import Database
 from tests.backoffice import postgres_url
+from tests.gateway.in_process import Gateways, migrate_template
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -30,3 +31,15 @@ async def database(database_url: str) -> AsyncIterator[Database]:
     opened = gateway_database(database_url)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def gateway_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite gateway database migrated once; the in-process tests start from copies of it."""
+    return migrate_template(tmp_path_factory.mktemp("gateway_template") / "gateway.db")
+
+
+@pytest.fixture
+def gateways(gateway_template: Path, tmp_path: Path) -> Gateways:
+    """``async with gateways() as gateway:`` the gateway's core in the test's event loop (see in_process.py)."""
+    return Gateways(gateway_template, tmp_path)
