@@ -43,7 +43,7 @@ tune: setup
 
 lint: setup
 	.venv/bin/ruff check .
-	.venv/bin/mypy nlu rasa_server actions backend regions calendar_words privacy storage observability service_catalogue bot scripts benchmarks tests
+	.venv/bin/mypy nlu rasa_server actions backend regions calendar_words privacy storage observability service_catalogue bot scripts benchmarks test_support tests
 
 # maintainers: rebuild generated data from resources/ (lexicon and xSID sources: ../shared when present;
 # without it the scripts say where to get them, and the generated files stay as committed)

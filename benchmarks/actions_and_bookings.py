@@ -39,8 +39,9 @@ import pytest
 from benchmarks.process_stats import CLIENT, CpuMeter
 from benchmarks.rest_turns import percentile
 from benchmarks.tables import machine, table
-from tests.action_server import ActionServer
-from tests.backend.helpers import (
+from test_support.action_server import ActionServer
+from test_support.backoffice import BackOffice, postgres_url
+from test_support.backoffice_helpers import (
     ALL_DAY,
     JAKARTA,
     booking_body,
@@ -49,8 +50,7 @@ from tests.backend.helpers import (
     post_booking,
     write_directory,
 )
-from tests.backoffice import BackOffice, postgres_url
-from tests.paths import ROOT
+from test_support.paths import ROOT
 
 RESULTS = ROOT / "bench-results"
 WORK = RESULTS / "work" / "actions_and_bookings"

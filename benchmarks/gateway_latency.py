@@ -30,11 +30,11 @@ from benchmarks.process_stats import CpuMeter, rss_mb
 from benchmarks.rest_turns import SHORT_CONVERSATION, percentile
 from benchmarks.stack import running_stack
 from benchmarks.tables import machine, table
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, deliver_webhook, text_update
-from tests.gateway_server import TELEGRAM_SECRET, Gateway
-from tests.paths import ROOT
-from tests.rasa_server import RasaServer
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi, deliver_webhook, text_update
+from test_support.gateway_server import TELEGRAM_SECRET, Gateway
+from test_support.paths import ROOT
+from test_support.rasa_server import RasaServer
 
 RESULTS = ROOT / "bench-results"
 CONCURRENCY = (1, 10, 50)

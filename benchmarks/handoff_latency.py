@@ -24,11 +24,11 @@ import aiohttp
 from benchmarks.rest_turns import SHORT_CONVERSATION, percentile
 from benchmarks.stack import running_stack
 from benchmarks.tables import machine, table
-from tests.channels.console_client import ConsoleAgent
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, TgUser, deliver_webhook, text_update
-from tests.gateway_server import TELEGRAM_SECRET, Gateway
-from tests.paths import ROOT
+from test_support.console_client import ConsoleAgent
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi, TgUser, deliver_webhook, text_update
+from test_support.gateway_server import TELEGRAM_SECRET, Gateway
+from test_support.paths import ROOT
 
 RESULTS = ROOT / "bench-results"
 PASSWORD = "bench-password-123"

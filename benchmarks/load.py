@@ -34,10 +34,10 @@ from benchmarks.process_stats import CpuMeter, rss_mb
 from benchmarks.production_stack import ProductionStack, production_stack
 from benchmarks.rest_turns import BOOKING_CONVERSATION, SHORT_CONVERSATION, percentile
 from benchmarks.tables import machine, table
-from tests.fakes.telegram_api import deliver_webhook, text_update
-from tests.gateway_server import TELEGRAM_SECRET
-from tests.paths import ROOT
-from tests.production.services import RASA_TOKEN
+from test_support.fakes.telegram_api import deliver_webhook, text_update
+from test_support.gateway_server import TELEGRAM_SECRET
+from test_support.paths import ROOT
+from test_support.production_services import RASA_TOKEN
 
 RESULTS = ROOT / "bench-results" / "load"
 SCRIPTS = (SHORT_CONVERSATION, SHORT_CONVERSATION, SHORT_CONVERSATION, BOOKING_CONVERSATION)  # 3 FAQ : 1 booking

@@ -29,10 +29,10 @@ from benchmarks import rest_turns
 from benchmarks.process_stats import rss_mb
 from benchmarks.tables import table
 from nlu.retraining.scores import Scores, load_examples, out_of_scope_recall, read_xsid_test, score
-from tests.action_server import ActionServer
-from tests.backoffice import BackOffice
-from tests.paths import ROOT
-from tests.rasa_server import RasaServer
+from test_support.action_server import ActionServer
+from test_support.backoffice import BackOffice
+from test_support.paths import ROOT
+from test_support.rasa_server import RasaServer
 
 XSID_TEST = ROOT / "tests" / "nlu" / "xsid" / "id.test.intent.tsv"
 HELD_OUT = ROOT / "tests" / "nlu" / "test_nlu.yml"

@@ -10,19 +10,19 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.action_server import ActionServer
-from tests.backoffice import BackOffice, postgres_url
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi
-from tests.gateway_server import TELEGRAM_TOKEN, Gateway
-from tests.production.services import (
+from test_support.action_server import ActionServer
+from test_support.backoffice import BackOffice, postgres_url
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi
+from test_support.gateway_server import TELEGRAM_TOKEN, Gateway
+from test_support.production_services import (
     PRODUCTION_CREDENTIALS,
     PRODUCTION_ENDPOINTS,
     production_env,
     rabbitmq_queue,
     unique_name,
 )
-from tests.rasa_server import RasaServer, trained_model
+from test_support.rasa_server import RasaServer, trained_model
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,9 @@ from ruamel.yaml import YAML
 
 from benchmarks.stack import running_stack
 from benchmarks.tables import machine, table
-from tests.channels.telegram_chat import TelegramCitizen
-from tests.paths import ROOT
-from tests.rasa_server import trained_model
-from tests.retraining.seeded_loop import (
+from test_support.paths import ROOT
+from test_support.rasa_server import trained_model
+from test_support.seeded_retraining import (
     CITIZEN_MESSAGES,
     DEATH_ANSWER,
     NOISE_MESSAGES,
@@ -38,6 +37,7 @@ from tests.retraining.seeded_loop import (
     tell,
     write_held_out,
 )
+from test_support.telegram_chat import TelegramCitizen
 
 RESULTS = ROOT / "bench-results" / "retraining"
 

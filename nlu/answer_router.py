@@ -93,6 +93,9 @@ class AnswerRouter(StoredStateComponent):
             message.set(ROUTED_FROM, intent[INTENT_NAME_KEY], add_to_output=True)
             message.set(INTENT_RANKING_KEY, [routed, *ranking], add_to_output=True)
         entities = list(message.get(ENTITIES) or [])
+        if route.service is None and (route.document or route.candidates):
+            # about a document or a choice, not a service it names as something the citizen has
+            entities = [entity for entity in entities if entity["entity"] != "service"]
         if route.service is not None:
             about = [entity for entity in entities
                      if entity["entity"] == "service" and entity["value"] == route.service]

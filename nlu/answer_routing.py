@@ -21,12 +21,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from nlu.gazetteer import WORD, Gazetteer
+from nlu.gazetteer import WORD, Gazetteer, Match
 from service_catalogue.model import Catalogue, Questions, QuestionType, Service, SharedName
 
 # "akta kematiannya", "aktane", "kartuku": a word with a possessive ending is the word
 POSSESSIVE_ENDINGS = ("nya", "ne", "ku", "mu")
 MIN_STEM = 3
+# how far a possession cue may be from the name it speaks of: "udah punya <name>", "<name> anak saya sudah ada"
+CUE_BEFORE_WORDS = 1
+CUE_AFTER_WORDS = 2
 # an abbreviation nobody explained: letters without a vowel ("kjp", "sktm"), 2 to 6 of them
 ABBREVIATION = re.compile(r"^[b-df-hj-np-tv-z]{2,6}$")
 
@@ -76,6 +79,11 @@ class ServiceRoutes:
     def refines(self) -> tuple[str, ...]:
         return self.service.refines
 
+    @property
+    def mentioned(self) -> frozenset[str]:
+        """Every other service its answers name (as something to bring, or to have done first)."""
+        return frozenset().union(*self.mentions.values())
+
     def answers(self, question: QuestionType) -> bool:
         """Whether the record has an answer to ``question``, its own or a contract intent's."""
         return question in self.service.answers or self.service.intent_for(question) is not None
@@ -102,6 +110,7 @@ class AnswerRouting:
         self._name_words = name_words
         self._false_friends = Gazetteer({"false_friend": {phrase: phrase for phrase in questions.false_friends}})
         self._unserved = Gazetteer({"document": {phrase: phrase for phrase in questions.unserved_documents}})
+        self._possession = Gazetteer({"possession": {cue: cue for cue in questions.possession_cues}})
         self._qualifiers = Gazetteer({"qualifier": {qualifier: routes.id for routes in services.values()
                                                     for qualifier in routes.service.qualifiers}})
         self._cues = Gazetteer({"cue": {cue: question.value for question, cues in questions.situation_cues.items()
@@ -147,9 +156,10 @@ class AnswerRouting:
         """
         misleading = [NamedThing(match.entity, match.value, match.start, match.end)
                       for match in self._false_friends.find(text)]
-        services = self._most_specific(self._qualified(
-            [thing for thing in named if thing.entity == "service" and thing.value in self._services
-             and not any(friend.start <= thing.start < friend.end for friend in misleading)], text, misleading))
+        service_names = [thing for thing in named if thing.entity == "service" and thing.value in self._services
+                         and not any(friend.start <= thing.start < friend.end for friend in misleading)]
+        services = self._asked_about(self._most_specific(self._qualified(service_names, text, misleading)),
+                                     service_names, intent, text, [*named, *misleading])
         candidates = () if services else self._candidates(intent, text, [*named, *misleading])
         if candidates and any(intent in self._services[choice].intents for choice in candidates):
             # the intent's answer covers one of them (marriage and divorce for "akta cerai"): it stays,
@@ -235,6 +245,44 @@ class AnswerRouting:
         # another agency's document is asked about itself unless the intent's own service is named too
         return mentioned and (bool(self._services[service].intents)
                               or any(intent in self._services[other].intents for other in named))
+
+    def _asked_about(self, services: list[str], service_names: list[NamedThing], intent: str, text: str,
+                     named: list[NamedThing]) -> list[str]:
+        """The services the message asks about, when it names something else too: without those it
+        says the citizen already has ("udah punya NIB, sekarang mau sertifikat halal"), and without
+        those another agency's service it names needs ("calon suami KTP luar kota" when marrying at
+        the KUA; "KTP pemilik lama" when paying the vehicle "pajak"), unless the classifier's intent
+        answers them. Between the assistant's own documents ("syarat KK baru, KTP perlu?") the first
+        named stays the topic."""
+        held = {thing.value for thing in service_names if self._held(thing, text, service_names)}
+        needing = [*services, *self._candidates(intent, text, named)]
+        needed = {service for service in services if intent not in self._services[service].intents
+                  and any(service in self._services[other].mentioned for other in needing
+                          if other != service and not self._services[other].intents)}
+        asked = [service for service in services if service not in held | needed]
+        if asked:
+            return asked
+        if self._candidates(intent, text, named) or (held and self.unknown_document(text, named)):
+            return asked
+        return services
+
+    def _held(self, thing: NamedThing, text: str, named: Sequence[NamedThing]) -> bool:
+        """Whether a possession cue speaks of ``thing``: just before it ("udah punya NIB") or shortly
+        after it ("paspor saya sudah ada"), and of no name nearer to it."""
+        def distance(cue: Match, name: NamedThing) -> int | None:
+            if cue.end <= name.start:  # "udah punya <name>"
+                words = len(WORD.findall(text[cue.end:name.start]))
+                return words if words <= CUE_BEFORE_WORDS else None
+            if name.end <= cue.start:  # "<name> saya sudah ada"
+                words = len(WORD.findall(text[name.end:cue.start]))
+                return words if words <= CUE_AFTER_WORDS else None
+            return None  # inside the name
+
+        for cue in self._possession.find(text):
+            near = [(found, name) for name in named if (found := distance(cue, name)) is not None]
+            if near and min(near, key=lambda pair: pair[0])[1] == thing:
+                return True
+        return False
 
     def _candidates(self, intent: str, text: str, named: list[NamedThing]) -> tuple[str, ...]:
         """The services a shared name in ``text`` may mean, outside the things already named; none

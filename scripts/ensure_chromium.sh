@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Needed by `make test` only (`make run` does not need a browser).
 set -euo pipefail
-# The browser tests (tests/e2e, tests/browser.py) drive Debian's Chromium: Playwright's own browser
+# The browser tests (tests/e2e, test_support/browser.py) drive Debian's Chromium: Playwright's own browser
 # download cannot work here. Installed as root (CI); otherwise the command to run is printed.
 chromium=/usr/bin/chromium
 if [ ! -x "$chromium" ]; then

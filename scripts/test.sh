@@ -9,7 +9,7 @@ scripts/ensure_chromium.sh
 
 echo "== lint (ruff, mypy, deploy/)"
 $bin/ruff check .
-$bin/mypy nlu rasa_server actions backend regions calendar_words privacy storage observability service_catalogue bot scripts benchmarks tests
+$bin/mypy nlu rasa_server actions backend regions calendar_words privacy storage observability service_catalogue bot scripts benchmarks test_support tests
 mkdir -p var
 if ! scripts/lint_deploy.sh > var/lint-deploy.log 2>&1; then
   grep -v -e "^WARNING: Location" -e "^INFO " var/lint-deploy.log

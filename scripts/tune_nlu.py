@@ -18,7 +18,7 @@ from benchmarks.tables import table
 from nlu.intent_model import build_intent_model
 from nlu.retraining.cross_validation import FeatureFunction
 from nlu.retraining.scores import OUT_OF_SCOPE, load_examples
-from tests.paths import ROOT
+from test_support.paths import ROOT
 
 
 def out_of_fold(texts: list[str], gold: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:

@@ -282,7 +282,7 @@ def load_questions(path: Path = QUESTIONS_PATH) -> Questions:
     problems = _Problems()
     keys = {"question_intents", "place_intents", "unsure_intents", "first_party_intents", "situation_cues",
             "false_friends", "document_heads", "document_connectors", "not_document_words", "unserved_documents",
-            "templates"}
+            "possession_cues", "templates"}
     if not problems.keys("questions", raw, keys):
         raise CatalogueError(path, problems.found)
     intents = {question: str(intent) for key, intent in raw["question_intents"].items()
@@ -312,4 +312,5 @@ def load_questions(path: Path = QUESTIONS_PATH) -> Questions:
         document_heads=frozenset(problems.texts("document_heads", raw["document_heads"])),
         document_connectors=frozenset(problems.texts("document_connectors", raw["document_connectors"])),
         not_document_words=frozenset(problems.texts("not_document_words", raw["not_document_words"])),
-        unserved_documents=problems.texts("unserved_documents", raw["unserved_documents"]), templates=templates)
+        unserved_documents=problems.texts("unserved_documents", raw["unserved_documents"]),
+        possession_cues=problems.texts("possession_cues", raw["possession_cues"]), templates=templates)

@@ -149,6 +149,8 @@ class Questions:
     not_document_words: frozenset[str]
     # documents of other agencies that no record answers, named without a head ("kitas")
     unserved_documents: tuple[str, ...]
+    # words saying the citizen already has a document ("udah punya"): what they bring, not what they ask
+    possession_cues: tuple[str, ...]
     # phrasings with {service} for the question intents' training examples
     templates: Mapping[QuestionType, tuple[str, ...]]
 

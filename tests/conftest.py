@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.action_server import ActionServer
-from tests.background_proxy import BackgroundProxy
-from tests.backoffice import BackOffice
-from tests.fakes.graph_api import FakeGraphApi
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi
-from tests.gateway_server import TELEGRAM_TOKEN, WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, Gateway
-from tests.rasa_server import RasaServer, trained_model
+from test_support.action_server import ActionServer
+from test_support.background_proxy import BackgroundProxy
+from test_support.backoffice import BackOffice
+from test_support.fakes.graph_api import FakeGraphApi
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi
+from test_support.gateway_server import TELEGRAM_TOKEN, WHATSAPP_ACCESS_TOKEN, WHATSAPP_PHONE_NUMBER_ID, Gateway
+from test_support.rasa_server import RasaServer, trained_model
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from tests.backend.helpers import write_directory
-from tests.backoffice import BackOffice, postgres_url
+from test_support.backoffice import BackOffice, postgres_url
+from test_support.backoffice_helpers import write_directory
 
 
 def _running(database_url: str, workdir: Path) -> Iterator[BackOffice]:

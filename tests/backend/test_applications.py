@@ -7,8 +7,8 @@ import re
 import aiohttp
 import pytest
 
-from tests.backend.helpers import post_json
-from tests.backoffice import BackOffice
+from test_support.backoffice import BackOffice
+from test_support.backoffice_helpers import post_json
 
 # Demo applications (docs/demo-data.md): number -> (birth date, status, kind, type).
 DEMO = {

@@ -13,8 +13,15 @@ from sqlalchemy import func, select
 
 from backend.models import Booking
 from storage.database import make_engine
-from tests.backend.helpers import QUEUE_CAPACITY, QUEUE_MPP, booking_body, days_from_today, get_json, post_booking
-from tests.backoffice import BackOffice
+from test_support.backoffice import BackOffice
+from test_support.backoffice_helpers import (
+    QUEUE_CAPACITY,
+    QUEUE_MPP,
+    booking_body,
+    days_from_today,
+    get_json,
+    post_booking,
+)
 
 CONCURRENT = 40
 OFFICES = ["backoffice", "backoffice_pg"]

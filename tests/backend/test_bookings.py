@@ -7,7 +7,8 @@ import uuid
 import aiohttp
 import pytest
 
-from tests.backend.helpers import (
+from test_support.backoffice import BackOffice
+from test_support.backoffice_helpers import (
     EARLY_MPP,
     QUEUE_MPP,
     booking_body,
@@ -18,7 +19,6 @@ from tests.backend.helpers import (
     post_booking,
     post_json,
 )
-from tests.backoffice import BackOffice
 
 SUNDAY = 6
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from tests.backend.helpers import QUEUE_CAPACITY, QUEUE_MPP, days_from_today, get_json, next_weekday
-from tests.backoffice import BackOffice
+from test_support.backoffice import BackOffice
+from test_support.backoffice_helpers import QUEUE_CAPACITY, QUEUE_MPP, days_from_today, get_json, next_weekday
 
 INAUGURATED_2023 = {
     "mpp-kab-aceh-besar": "11.06", "mpp-kab-humbang-hasundutan": "12.16", "mpp-kab-musi-rawas": "16.05",

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.backend.helpers import EARLY_MPP, TEST_ROWS, booking_body, days_from_today, get_json, post_booking
-from tests.backend.helpers import write_directory as directory_csv
-from tests.backoffice import BackOffice
+from test_support.backoffice import BackOffice
+from test_support.backoffice_helpers import EARLY_MPP, TEST_ROWS, booking_body, days_from_today, get_json, post_booking
+from test_support.backoffice_helpers import write_directory as directory_csv
 
 
 async def test_a_bad_row_changes_nothing(backoffice: BackOffice, http: aiohttp.ClientSession,

@@ -13,7 +13,7 @@ import aiohttp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.backoffice import BackOffice
+from test_support.backoffice import BackOffice
 
 POST_ROUTES = ["/applications/lookup", "/residents/check", "/licences/lookup", "/bookings",
                "/bookings/TGL-AAAAAA/cancel"]

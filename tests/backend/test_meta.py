@@ -11,8 +11,8 @@ import pytest
 
 from backend.app import create_app
 from backend.settings import Settings
-from tests.backend.helpers import get_json
-from tests.backoffice import BackOffice
+from test_support.backoffice import BackOffice
+from test_support.backoffice_helpers import get_json
 
 
 async def test_health(backoffice: BackOffice, http: aiohttp.ClientSession) -> None:

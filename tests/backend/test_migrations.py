@@ -6,8 +6,8 @@ from pathlib import Path
 
 from backend.migrate import MIGRATIONS
 from backend.models import Base
-from tests.backoffice import postgres_url
-from tests.migrations_check import check_migrations
+from test_support.backoffice import postgres_url
+from test_support.migrations_check import check_migrations
 
 
 def test_migrations_on_sqlite(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ import re
 import aiohttp
 import pytest
 
-from tests.backend.helpers import days_from_today, get_json
-from tests.backoffice import BackOffice
+from test_support.backoffice import BackOffice
+from test_support.backoffice_helpers import days_from_today, get_json
 
 
 async def test_mobile_services_of_a_kabkota(backoffice: BackOffice, http: aiohttp.ClientSession) -> None:

@@ -9,8 +9,8 @@ import aiohttp
 import pytest
 
 from backend.seed import make_nik
-from tests.backend.helpers import post_json
-from tests.backoffice import BackOffice
+from test_support.backoffice import BackOffice
+from test_support.backoffice_helpers import post_json
 
 DEMO_NIK = "3328051205900001"  # r01 in backend/demo_data.yml
 DEMO_NIK_WOMAN = "3328054308950002"  # r02: born on the 3rd, so day 43

@@ -16,8 +16,8 @@ import aiohttp
 import pytest
 
 from backend.attempts import MAX_FAILURES
-from tests.backend.helpers import post_json
-from tests.backoffice import BackOffice
+from test_support.backoffice import BackOffice
+from test_support.backoffice_helpers import post_json
 
 OFFICES = ["backoffice", "backoffice_pg"]
 # demo residents (backend/demo_data.yml): key -> (NIK, KK number, mother's maiden name)

@@ -6,8 +6,15 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.backend.helpers import booking_body, days_from_today, get_json, post_booking, post_json, write_directory
-from tests.backoffice import BackOffice
+from test_support.backoffice import BackOffice
+from test_support.backoffice_helpers import (
+    booking_body,
+    days_from_today,
+    get_json,
+    post_booking,
+    post_json,
+    write_directory,
+)
 
 
 async def test_seed_twice_changes_nothing(backoffice: BackOffice, http: aiohttp.ClientSession,

@@ -13,14 +13,14 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from tests.background_proxy import BackgroundProxy
-from tests.channels.console_client import ConsoleAgent
-from tests.channels.handoff_steps import ask_for_an_officer, name_of, say
-from tests.channels.telegram_chat import TelegramCitizen, buttons_of, text_of
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, callback_update
-from tests.gateway_server import Gateway
-from tests.metrics_reader import grew, scrape, value
+from test_support.background_proxy import BackgroundProxy
+from test_support.console_client import ConsoleAgent
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi, callback_update
+from test_support.gateway_server import Gateway
+from test_support.handoff_steps import ask_for_an_officer, name_of, say
+from test_support.metrics_reader import grew, scrape, value
+from test_support.telegram_chat import TelegramCitizen, buttons_of, text_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 PASSWORD = "kata-sandi-rahasia-1"

@@ -8,14 +8,14 @@ import sqlite3
 
 import pytest
 
-from tests.channels.telegram_chat import TelegramCitizen
-from tests.channels.telegram_chat import text_of as telegram_text
-from tests.channels.whatsapp_chat import WhatsAppCitizen
-from tests.channels.whatsapp_chat import text_of as whatsapp_text
-from tests.fakes.graph_api import FakeGraphApi, text_message
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, command_update, text_update
-from tests.gateway_server import Gateway
+from test_support.fakes.graph_api import FakeGraphApi, text_message
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi, command_update, text_update
+from test_support.gateway_server import Gateway
+from test_support.telegram_chat import TelegramCitizen
+from test_support.telegram_chat import text_of as telegram_text
+from test_support.whatsapp_chat import WhatsAppCitizen
+from test_support.whatsapp_chat import text_of as whatsapp_text
 
 pytestmark = pytest.mark.slow
 

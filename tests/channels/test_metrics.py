@@ -8,15 +8,15 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from tests.backoffice import BackOffice
-from tests.channels.telegram_chat import TelegramCitizen
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, text_update
-from tests.gateway_server import Gateway
-from tests.metrics_reader import grew, scrape, value
+from test_support.backoffice import BackOffice
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi, text_update
+from test_support.gateway_server import Gateway
+from test_support.metrics_reader import grew, scrape, value
+from test_support.telegram_chat import TelegramCitizen
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
-# Death told in a euphemism: the model does not understand it (nlu_fallback; see tests/retraining/seeded_loop.py).
+# Death told in a euphemism: the model does not understand it (nlu_fallback; see test_support/seeded_retraining.py).
 NOT_UNDERSTOOD = "ayah kembali ke rahmatullah, urusan administrasinya gmn"
 
 

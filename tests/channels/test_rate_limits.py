@@ -14,12 +14,12 @@ from collections.abc import Iterator
 import aiohttp
 import pytest
 
-from tests.background_proxy import BackgroundProxy
-from tests.channels.telegram_chat import TelegramCitizen, text_of
-from tests.fakes.graph_api import FakeGraphApi
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, text_update
-from tests.gateway_server import TELEGRAM_SECRET, Gateway
+from test_support.background_proxy import BackgroundProxy
+from test_support.fakes.graph_api import FakeGraphApi
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi, text_update
+from test_support.gateway_server import TELEGRAM_SECRET, Gateway
+from test_support.telegram_chat import TelegramCitizen, text_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 CHAT_BURST = 3

@@ -8,10 +8,9 @@ import sqlite3
 
 import pytest
 
-from tests.background_proxy import BackgroundProxy
-from tests.channels.telegram_chat import TelegramCitizen, buttons_of, text_of
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import (
+from test_support.background_proxy import BackgroundProxy
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import (
     FakeTelegramApi,
     callback_update,
     command_update,
@@ -23,7 +22,8 @@ from tests.fakes.telegram_api import (
     text_update,
     voice_update,
 )
-from tests.gateway_server import Gateway
+from test_support.gateway_server import Gateway
+from test_support.telegram_chat import TelegramCitizen, buttons_of, text_of
 
 pytestmark = pytest.mark.slow
 WEBHOOK_ANSWER_LIMIT_S = 0.2

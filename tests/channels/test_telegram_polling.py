@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.background_proxy import BackgroundProxy
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, callback_update, sticker_update, text_update
-from tests.gateway_server import TELEGRAM_TOKEN, Gateway
+from test_support.background_proxy import BackgroundProxy
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi, callback_update, sticker_update, text_update
+from test_support.gateway_server import TELEGRAM_TOKEN, Gateway
 
 pytestmark = pytest.mark.slow
 CHAT = 880_000_001

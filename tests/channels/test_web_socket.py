@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.gateway_server import Gateway
+from test_support.gateway_server import Gateway
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,7 @@ import sqlite3
 import aiohttp
 import pytest
 
-from tests.channels.whatsapp_chat import WhatsAppCitizen, choices_of, text_of
-from tests.fakes.graph_api import (
+from test_support.fakes.graph_api import (
     FakeGraphApi,
     button_reply,
     list_reply,
@@ -20,8 +19,9 @@ from tests.fakes.graph_api import (
     text_message,
     verify_subscription,
 )
-from tests.fakes.in_thread import InThread
-from tests.gateway_server import WHATSAPP_VERIFY_TOKEN, Gateway
+from test_support.fakes.in_thread import InThread
+from test_support.gateway_server import WHATSAPP_VERIFY_TOKEN, Gateway
+from test_support.whatsapp_chat import WhatsAppCitizen, choices_of, text_of
 
 pytestmark = pytest.mark.slow
 

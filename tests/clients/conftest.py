@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.backoffice import BackOffice
+from test_support.backoffice import BackOffice
 
 
 @pytest.fixture(scope="session")

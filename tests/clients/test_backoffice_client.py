@@ -24,8 +24,8 @@ from actions.clients import (
     CircuitOpenError,
     CircuitState,
 )
-from tests.fault_proxy import FaultProxy
-from tests.rasa_server import free_port
+from test_support.fault_proxy import FaultProxy
+from test_support.rasa_server import free_port
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

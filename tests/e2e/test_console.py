@@ -2,7 +2,7 @@
 
 The ``gateway`` fixture (tests/conftest.py) runs the gateway with Rasa, the action server and the
 back office; the console is its /console (bot/console/static/, contract: docs/console-api.md).
-Citizens write on the fake Telegram Bot API (tests/channels/telegram_chat.py). Each agent works in
+Citizens write on the fake Telegram Bot API (test_support/telegram_chat.py). Each agent works in
 a browser context of their own (their own session cookie), at 1280 x 800 unless said otherwise.
 
 Page details the tests rely on besides the contract's data-testids: a ``queue-item`` carries
@@ -28,11 +28,11 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Dialog, Locator, Page, Route, expect
 
-from tests.browser import DESKTOP, CuttableSockets, launch_chromium, log_in, new_page
-from tests.channels.telegram_chat import TelegramCitizen, buttons_of, text_of
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, TgUser, text_update
-from tests.gateway_server import Gateway
+from test_support.browser import DESKTOP, CuttableSockets, launch_chromium, log_in, new_page
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi, TgUser, text_update
+from test_support.gateway_server import Gateway
+from test_support.telegram_chat import TelegramCitizen, buttons_of, text_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 

@@ -1,6 +1,6 @@
 """The maintainers' retraining loop end to end, on the real stack and a copy of the project.
 
-Citizens write death reported in euphemisms on Telegram (tests/retraining/seeded_loop.py); the
+Citizens write death reported in euphemisms on Telegram (test_support/seeded_retraining.py); the
 real gateway stores what the live Rasa made of them. A supervisor labels in the console's NLU
 inbox page; a maintainer runs ``mpp-nlu`` inbox → annotate (from a file) → merge → train →
 evaluate → promote into the running Rasa, whose answers change; a regressing candidate is refused.
@@ -23,15 +23,14 @@ from playwright.async_api import Browser, expect
 from ruamel.yaml import YAML
 
 from nlu.retraining.text import comparable
-from tests.action_server import ActionServer
-from tests.browser import launch_chromium, log_in, new_page
-from tests.channels.telegram_chat import TelegramCitizen
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi
-from tests.gateway_server import Gateway
-from tests.paths import ROOT
-from tests.rasa_server import RasaServer
-from tests.retraining.seeded_loop import (
+from test_support.action_server import ActionServer
+from test_support.browser import launch_chromium, log_in, new_page
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi
+from test_support.gateway_server import Gateway
+from test_support.paths import ROOT
+from test_support.rasa_server import RasaServer
+from test_support.seeded_retraining import (
     CITIZEN_MESSAGES,
     CONFUSED_INTENT,
     DEATH_ANSWER,
@@ -44,6 +43,7 @@ from tests.retraining.seeded_loop import (
     scores_of,
     tell,
 )
+from test_support.telegram_chat import TelegramCitizen
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 

@@ -2,7 +2,7 @@
 
 The ``gateway`` fixture (tests/conftest.py) runs the gateway with Rasa, the action server and the
 back office (demo data: docs/demo-data.md); the page is the gateway's /chat
-(bot/channels/web_static/). Browser: Debian's /usr/bin/chromium (tests/browser.py).
+(bot/channels/web_static/). Browser: Debian's /usr/bin/chromium (test_support/browser.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, Dialog, Locator, Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser import CuttableSockets, launch_chromium
+from test_support.browser import CuttableSockets, launch_chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 

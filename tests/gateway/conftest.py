@@ -10,8 +10,8 @@ import pytest
 from bot.store.database import gateway_database
 from bot.store.migrate import MIGRATIONS
 from storage.database import Database
-from tests.backoffice import postgres_url
-from tests.gateway.in_process import Gateways, migrate_template
+from test_support.backoffice import postgres_url
+from test_support.in_process_gateway import Gateways, migrate_template
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

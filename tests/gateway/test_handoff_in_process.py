@@ -9,7 +9,7 @@ import asyncio
 from bot.messages import Button, InboundKind
 from bot.store.handoff import RESUMED
 from bot.store.statuses import ConversationStatus
-from tests.gateway.in_process import HANDOFF_WORD, REPLIES, Gateways, GatewayUnderTest, answer_to, until
+from test_support.in_process_gateway import HANDOFF_WORD, REPLIES, Gateways, GatewayUnderTest, answer_to, until
 
 QUEUED_FIRST_NO_ESTIMATE = REPLIES.say("handoff_queued", position="1", estimate=REPLIES.say("estimate_unknown"))
 

@@ -8,7 +8,7 @@ import asyncio
 import itertools
 
 from bot.messages import BotMessage, Channel, InboundKind
-from tests.gateway.in_process import MAX_RETRY_S, REPLIES, FakeRasa, Gateways, answer_to, until
+from test_support.in_process_gateway import MAX_RETRY_S, REPLIES, FakeRasa, Gateways, answer_to, until
 
 DISRUPTION = REPLIES.say("rasa_disruption")
 STRANDED = BotMessage("Berkas dapat diambil besok di loket 3.")

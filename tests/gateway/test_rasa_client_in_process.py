@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.messages import BotMessage, Button
 from bot.rasa_client import RasaClient, RasaUnavailable, RasaUnreachable
-from tests.fakes.local_server import LocalServer
+from test_support.fakes.local_server import LocalServer
 
 TOKEN = "rahasia-kanal-gateway"
 TURN = {"messages": [{"text": "Halo, ada yang bisa dibantu?", "buttons": [{"title": "Menu", "payload": "/greet"}]},

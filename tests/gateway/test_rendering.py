@@ -27,7 +27,7 @@ from bot.rendering import (
     telegram_html,
     utf16_units,
 )
-from tests.paths import ROOT
+from test_support.paths import ROOT
 
 MODEST = settings(max_examples=300, deadline=None)
 LONG_TITLE = "Mal Pelayanan Publik Kabupaten Bandung Barat"

@@ -17,7 +17,7 @@ from bot.store.models import Base
 from bot.store.statuses import DeliveryStatus, InboundStatus
 from bot.store.transcripts import TranscriptStore
 from storage.database import Database
-from tests.migrations_check import check_migrations
+from test_support.migrations_check import check_migrations
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 The scripts are in tests/conversations/*.yml. The back office runs with the
 demo data; between the action server and it sits a fault proxy
-(tests/background_proxy.py) that the last tests use to make it slow or down.
+(test_support/background_proxy.py) that the last tests use to make it slow or down.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import pytest
 from ruamel.yaml import YAML
 
 from actions.backoffice_action import citizen_ref_of
-from tests.action_server import ActionServer
-from tests.background_proxy import BackgroundProxy
-from tests.backoffice import BackOffice
-from tests.rasa_server import RasaServer
+from test_support.action_server import ActionServer
+from test_support.background_proxy import BackgroundProxy
+from test_support.backoffice import BackOffice
+from test_support.rasa_server import RasaServer
 
 SCRIPTS = sorted((Path(__file__).resolve().parent.parent / "conversations").glob("*.yml"))
 CONVERSATIONS = [conversation for path in SCRIPTS for conversation in YAML(typ="safe").load(path.read_text())]

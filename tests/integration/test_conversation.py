@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tests.rasa_server import RasaServer
+from test_support.rasa_server import RasaServer
 
 
 def texts(messages: list[dict]) -> str:

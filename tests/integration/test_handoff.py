@@ -12,8 +12,8 @@ from typing import Any
 
 import aiohttp
 
-from tests.background_proxy import BackgroundProxy
-from tests.rasa_server import RasaServer
+from test_support.background_proxy import BackgroundProxy
+from test_support.rasa_server import RasaServer
 
 # Messages the NLU does not understand (nlu_fallback: top intent below the FallbackClassifier threshold).
 # Keyboard mashing is not one: it is trained as out_of_scope ("asdfghjkl") and gets that answer. Which real

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.action_server import ActionServer
-from tests.rasa_server import RasaServer
+from test_support.action_server import ActionServer
+from test_support.rasa_server import RasaServer
 
 
 async def test_three_hundred_turns_keep_answering_and_stay_stored(rasa: RasaServer) -> None:

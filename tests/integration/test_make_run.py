@@ -15,8 +15,8 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.paths import ROOT
-from tests.rasa_server import free_port
+from test_support.paths import ROOT
+from test_support.rasa_server import free_port
 
 
 def output_lines(process: subprocess.Popen[str]) -> queue.Queue[str]:

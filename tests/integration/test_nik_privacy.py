@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tests.rasa_server import RasaServer
+from test_support.rasa_server import RasaServer
 
 REGISTERED = "3671014104920005"  # r09 of docs/demo-data.md
 UNREGISTERED = "3671014104920009"  # the same region, birth date and sex; another serial

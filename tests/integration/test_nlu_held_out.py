@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from nlu.retraining.scores import load_examples, score
-from tests.paths import ROOT
-from tests.rasa_server import RasaServer
+from test_support.paths import ROOT
+from test_support.rasa_server import RasaServer
 
 
 async def test_held_out_accuracy_and_macro_f1_are_at_least_095(rasa: RasaServer) -> None:

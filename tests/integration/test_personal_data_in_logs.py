@@ -15,16 +15,16 @@ import uuid
 import aiohttp
 import pytest
 
-from tests.action_server import ActionServer
-from tests.backoffice import BackOffice
-from tests.channels.console_client import ConsoleAgent
-from tests.channels.telegram_chat import TelegramCitizen
-from tests.channels.whatsapp_chat import WhatsAppCitizen
-from tests.fakes.graph_api import FakeGraphApi, text_message
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, TgUser, text_update
-from tests.gateway_server import Gateway
-from tests.rasa_server import RasaServer
+from test_support.action_server import ActionServer
+from test_support.backoffice import BackOffice
+from test_support.console_client import ConsoleAgent
+from test_support.fakes.graph_api import FakeGraphApi, text_message
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi, TgUser, text_update
+from test_support.gateway_server import Gateway
+from test_support.rasa_server import RasaServer
+from test_support.telegram_chat import TelegramCitizen
+from test_support.whatsapp_chat import WhatsAppCitizen
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 NIKS = ("3328014507900003", "3374121203850001", "3201016812990007")

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 from prometheus_client import CollectorRegistry
 
 from observability.http_metrics import HttpMetrics, metrics_endpoint
-from tests.metrics_reader import labels_of, scrape, value
+from test_support.metrics_reader import labels_of, scrape, value
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")  # the loop of the (session-scoped by default) fixtures
 TOKEN = "metrics-token-for-tests"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.action_server import ActionServer
-from tests.backoffice import postgres_url
-from tests.production.services import (
+from test_support.action_server import ActionServer
+from test_support.backoffice import postgres_url
+from test_support.production_services import (
     PRODUCTION_CREDENTIALS,
     PRODUCTION_ENDPOINTS,
     RABBITMQ,
@@ -20,7 +20,7 @@ from tests.production.services import (
     require,
     unique_name,
 )
-from tests.rasa_server import RasaServer
+from test_support.rasa_server import RasaServer
 
 
 @pytest.fixture(scope="session")

@@ -13,15 +13,15 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.backoffice import postgres_url
-from tests.channels.console_client import ConsoleAgent
-from tests.channels.handoff_steps import ask_for_an_officer, say
-from tests.channels.telegram_chat import TelegramCitizen, text_of
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi
-from tests.gateway_server import Gateway
-from tests.production.citizens import new_chat
-from tests.production.services import RASA_TOKEN, ProductionRasa
+from test_support.backoffice import postgres_url
+from test_support.console_client import ConsoleAgent
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi
+from test_support.gateway_server import Gateway
+from test_support.handoff_steps import ask_for_an_officer, say
+from test_support.production_services import RASA_TOKEN, ProductionRasa
+from test_support.scale_out_citizens import new_chat
+from test_support.telegram_chat import TelegramCitizen, text_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 PASSWORD = "kata-sandi-konsol-1"

@@ -20,15 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.action_server import ActionServer
-from tests.channels.console_client import ConsoleAgent
-from tests.channels.telegram_chat import text_of
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi
-from tests.gateway_server import Gateway
-from tests.production.citizens import DISRUPTION, QUESTIONS, answered, converse, deliver, new_chat
-from tests.production.private_servers import PrivatePostgres, PrivateRedis
-from tests.production.services import (
+from test_support.action_server import ActionServer
+from test_support.console_client import ConsoleAgent
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi
+from test_support.gateway_server import Gateway
+from test_support.private_servers import PrivatePostgres, PrivateRedis
+from test_support.production_services import (
     PRODUCTION_CREDENTIALS,
     PRODUCTION_ENDPOINTS,
     RABBITMQ,
@@ -38,7 +36,9 @@ from tests.production.services import (
     require,
     unique_name,
 )
-from tests.rasa_server import RasaServer
+from test_support.rasa_server import RasaServer
+from test_support.scale_out_citizens import DISRUPTION, QUESTIONS, answered, converse, deliver, new_chat
+from test_support.telegram_chat import text_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 CITIZENS = 6

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 import psycopg2
 import pytest
 
-from tests.backoffice import postgres_url
-from tests.channels.telegram_chat import TelegramCitizen, text_of
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, text_update
-from tests.gateway_server import Gateway
-from tests.production.citizens import QUESTIONS, answered, new_chat
-from tests.production.services import RASA_TOKEN, ProductionRasa, stored_events
+from test_support.backoffice import postgres_url
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi, text_update
+from test_support.gateway_server import Gateway
+from test_support.production_services import RASA_TOKEN, ProductionRasa, stored_events
+from test_support.scale_out_citizens import QUESTIONS, answered, new_chat
+from test_support.telegram_chat import TelegramCitizen, text_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 @pytest.fixture(scope="module")

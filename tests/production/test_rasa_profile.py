@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 import redis
 
-from tests.production.services import (
+from test_support.production_services import (
     RABBITMQ,
     RABBITMQ_PASSWORD,
     RABBITMQ_USER,
@@ -23,7 +23,7 @@ from tests.production.services import (
     stored_events,
     unique_name,
 )
-from tests.rasa_server import RasaServer
+from test_support.rasa_server import RasaServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="session")]
 

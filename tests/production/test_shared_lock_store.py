@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from rasa_server.atomic_lock_store import AtomicRedisLockStore
-from tests.production.services import REDIS, require, unique_name
+from test_support.production_services import REDIS, require, unique_name
 
 pytestmark = pytest.mark.slow
 

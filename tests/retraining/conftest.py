@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.retraining.seeding import Transcripts, seed_misunderstood
+from test_support.transcript_seeding import Transcripts, seed_misunderstood
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from nlu.retraining.cli import main
 from nlu.retraining.paths import DATA_DIR
 from nlu.retraining.progress import terminal_progress
-from tests.retraining.seeding import NIK, PHONE, Transcripts
+from test_support.transcript_seeding import NIK, PHONE, Transcripts
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from nlu.retraining.inbox_output import load_snapshot, render, save_snapshot
 from nlu.retraining.paths import DATA_DIR
 from nlu.retraining.text import comparable
 from nlu.retraining.transcripts import Candidate, Reason
-from tests.retraining.seeding import ALREADY_TRAINED, NIK, PHONE, Transcripts
+from test_support.transcript_seeding import ALREADY_TRAINED, NIK, PHONE, Transcripts
 
 ids = count(1)
 

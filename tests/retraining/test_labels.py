@@ -21,7 +21,7 @@ from nlu.retraining.labels import (
 from nlu.retraining.paths import DOMAIN_DIR
 from nlu.retraining.training_data import domain_intents
 from nlu.retraining.transcripts import Reason
-from tests.retraining.seeding import NIK
+from test_support.transcript_seeding import NIK
 
 
 def group(group_id: str, *texts: str) -> InboxGroup:

@@ -12,7 +12,7 @@ from nlu.retraining.labels import Label
 from nlu.retraining.merge import MergeError, apply_merge, conflict_report, plan_merge
 from nlu.retraining.paths import DATA_DIR, DOMAIN_DIR
 from nlu.retraining.training_data import domain_intents, read_training_data
-from tests.retraining.seeding import ALREADY_TRAINED
+from test_support.transcript_seeding import ALREADY_TRAINED
 
 KNOWN = domain_intents(DOMAIN_DIR)
 KTP_NEW = ("gmn cara bikin ktp pertama x", "gimana cara bkin ktp  baru buat anak?")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from nlu.retraining.transcripts import Reason, load_candidates
-from tests.backoffice import postgres_url
-from tests.retraining.seeding import NIK, PHONE, Transcripts, seed_misunderstood
+from test_support.backoffice import postgres_url
+from test_support.transcript_seeding import NIK, PHONE, Transcripts, seed_misunderstood
 
 R = Reason
 

@@ -225,3 +225,30 @@ def test_an_abbreviation_nobody_taught_names_an_unknown_document() -> None:
     # without the taught words (an untrained router) nothing is guessed
     assert AnswerRouting.of(CATALOGUE, load_questions()).route(
         "service_requirements", [], "syarat bikin pkh apa", ["service_requirements"]) is None
+
+
+def test_a_document_the_citizen_already_has_is_what_they_bring_not_what_they_ask(routing: AnswerRouting) -> None:
+    # "udah punya KK, mau bikin KTP": the KTP is asked about, whatever the classifier thought
+    assert route(routing, "kk_new", "udah punya kk, sekarang mau bikin ktp") == Route("ktp_new", service="ktp_el")
+    # the only thing named besides the one held is a document nobody knows: the honest answer
+    found = route(routing, "service_requirements", "sim saya sudah ada, mau bikin kartu ojol syaratnya")
+    assert found is not None and found.service is None
+    assert found.document is not None and found.document.value == "kartu ojol"
+    # named alone, what the citizen has stays the topic
+    assert route(routing, "ktp_replace", "ktp saya sudah jadi tapi hilang lagi") is None
+
+
+def test_one_of_our_documents_named_with_another_agencys_service_that_needs_it_is_a_prerequisite(
+        routing: AnswerRouting) -> None:
+    # a shared name whose choices need the KTP ("pajak": the vehicle tax asks for the owner's KTP):
+    # the KTP is what the citizen has, the "pajak" what they ask about
+    catalogue = load_catalogue()
+    real, names = AnswerRouting.of(catalogue, load_questions()), Gazetteer({"service": catalogue.names()})
+    text = "ktp pemilik lama hilang, bisa bayar pajak ga"
+    named = [NamedThing(match.entity, match.value, match.start, match.end) for match in names.find(text)]
+    found = real.route("service_fee", named, text)
+    assert found is not None and "pajak_kendaraan" in found.candidates
+    # between the assistant's own documents the first named stays the topic
+    text = "syarat kk baru, ktp perlu?"
+    named = [NamedThing(match.entity, match.value, match.start, match.end) for match in names.find(text)]
+    assert real.route("service_requirements", named, text) == Route("kk_new", service="kk")

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from storage.database import Database
-from tests.backoffice import postgres_url
+from test_support.backoffice import postgres_url
 
 
 @pytest.fixture

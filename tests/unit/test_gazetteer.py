@@ -4,7 +4,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from nlu.gazetteer import Gazetteer
-from tests.paths import ROOT
+from test_support.paths import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.chat_normaliser import ChatNormaliser
 from nlu.original_text_restorer import OriginalTextRestorer
-from tests.paths import ROOT
+from test_support.paths import ROOT
 
 
 @pytest.fixture()

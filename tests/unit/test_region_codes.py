@@ -4,7 +4,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from regions import RegionCodes, RegionKind, kind_of, load_region_codes, normalise_code
-from tests.paths import ROOT
+from test_support.paths import ROOT
 
 
 @pytest.fixture(scope="module")

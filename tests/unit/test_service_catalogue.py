@@ -16,7 +16,7 @@ from service_catalogue import training_data
 from service_catalogue.answers import answer_text, load_phrases
 from service_catalogue.loading import CATALOGUE_PATH, CatalogueError, load_catalogue, load_questions, parse_catalogue
 from service_catalogue.model import QuestionType
-from tests.paths import ROOT
+from test_support.paths import ROOT
 
 # services the assistant answered before the catalogue (Dukcapil and health-worker licensing)
 FIRST_SERVICES = {"ktp_el", "kk", "akta_kelahiran", "akta_kematian", "akta_perkawinan", "akta_perceraian",

@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from tests.paths import ROOT
+from test_support.paths import ROOT
 
 FIND = ROOT / "scripts" / "find_python.sh"
 

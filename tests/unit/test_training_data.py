@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 from nlu.retraining.scores import load_examples
 from scripts.form_rules import FORMS, render
 from scripts.form_rules import OUTPUT as FORM_RULES
-from tests.paths import ROOT
+from test_support.paths import ROOT
 
 CONTRACT = ROOT / "tests" / "nlu" / "contract" / "intents.yml"
 XSID_TEST = ROOT / "tests" / "nlu" / "xsid" / "id.test.intent.tsv"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.channels.console_client import ConsoleAgent
-from tests.channels.telegram_chat import TelegramCitizen, text_of
-from tests.fakes.telegram_api import TgUser, text_update
+from test_support.console_client import ConsoleAgent
+from test_support.fakes.telegram_api import TgUser, text_update
+from test_support.telegram_chat import TelegramCitizen, text_of
 
 
 def name_of(citizen: TelegramCitizen) -> str:

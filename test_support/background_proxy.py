@@ -10,7 +10,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 
-from tests.fault_proxy import FaultProxy
+from test_support.fault_proxy import FaultProxy
 
 
 class BackgroundProxy:

@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.paths import ROOT
+from test_support.paths import ROOT
 
 
 def wait_until_answering(process: subprocess.Popen[bytes], url: str, name: str, log: Path, timeout_s: float,

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import psycopg2
 
-from tests.paths import ROOT
-from tests.production.services import unavailable
-from tests.rasa_server import free_port
-from tests.server_process import stop_process, wait_until_answering
+from test_support.paths import ROOT
+from test_support.production_services import unavailable
+from test_support.rasa_server import free_port
+from test_support.server_process import stop_process, wait_until_answering
 
 STARTUP_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 10

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import psycopg2
 
-from tests.production.services import unavailable
-from tests.rasa_server import free_port
+from test_support.production_services import unavailable
+from test_support.rasa_server import free_port
 
 POSTGRES_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), Path("/usr/bin"))
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 import aiohttp
 
-from tests.channels.telegram_chat import text_of
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import FakeTelegramApi, deliver_webhook, text_update
-from tests.gateway_server import TELEGRAM_SECRET, Gateway
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import FakeTelegramApi, deliver_webhook, text_update
+from test_support.gateway_server import TELEGRAM_SECRET, Gateway
+from test_support.telegram_chat import text_of
 
 QUESTIONS = (
     ("syarat rekam ktp pertama kali", "Perekaman KTP-el pertama kali"),

@@ -7,9 +7,9 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.in_thread import InThread
-from tests.fakes.telegram_api import ApiCall, FakeTelegramApi, deliver_webhook
-from tests.gateway_server import TELEGRAM_SECRET, Gateway
+from test_support.fakes.in_thread import InThread
+from test_support.fakes.telegram_api import ApiCall, FakeTelegramApi, deliver_webhook
+from test_support.gateway_server import TELEGRAM_SECRET, Gateway
 
 _chat_ids = itertools.count(700_000_001)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.paths import ROOT
-from tests.server_process import stop_process, wait_until_answering
+from test_support.paths import ROOT
+from test_support.server_process import stop_process, wait_until_answering
 
 STARTUP_TIMEOUT_S = 240
 

@@ -7,9 +7,9 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.paths import ROOT
-from tests.rasa_server import free_port
-from tests.server_process import ServerProcess
+from test_support.paths import ROOT
+from test_support.rasa_server import free_port
+from test_support.server_process import ServerProcess
 
 STARTUP_TIMEOUT_S = 120
 

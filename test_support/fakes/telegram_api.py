@@ -41,7 +41,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from tests.fakes.local_server import LocalServer
+from test_support.fakes.local_server import LocalServer
 
 JSON = dict[str, Any]
 

@@ -21,10 +21,10 @@ from telegram.constants import ChatAction, MessageEntityType
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from tests.fakes import graph_api as wa
-from tests.fakes import telegram_api as tg
-from tests.fakes.graph_api import FakeGraphApi
-from tests.fakes.telegram_api import FakeTelegramApi
+from test_support.fakes import graph_api as wa
+from test_support.fakes import telegram_api as tg
+from test_support.fakes.graph_api import FakeGraphApi
+from test_support.fakes.telegram_api import FakeTelegramApi
 
 TOKEN = "123:ABC"
 CHAT = 4242

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from tests.gateway_server import Gateway
+from test_support.gateway_server import Gateway
 
 
 @dataclass

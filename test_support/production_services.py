@@ -21,8 +21,8 @@ import aio_pika
 import psycopg2
 import pytest
 
-from tests.paths import ROOT
-from tests.rasa_server import RasaServer
+from test_support.paths import ROOT
+from test_support.rasa_server import RasaServer
 
 REDIS = ("127.0.0.1", 6379)
 RABBITMQ = ("127.0.0.1", 5672)

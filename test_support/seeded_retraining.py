@@ -26,9 +26,9 @@ from typing import Any
 
 from nlu.retraining.text import comparable
 from nlu.retraining.working_files import dump_yaml
-from tests.channels.telegram_chat import TelegramCitizen
-from tests.fakes.telegram_api import TgUser, text_update
-from tests.paths import ROOT
+from test_support.fakes.telegram_api import TgUser, text_update
+from test_support.paths import ROOT
+from test_support.telegram_chat import TelegramCitizen
 
 CONFUSED_INTENT = "death_certificate"
 # The first words of utter_death_certificate (domain/adminduk.yml).

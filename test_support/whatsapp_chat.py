@@ -6,9 +6,9 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.graph_api import FakeGraphApi, deliver_webhook
-from tests.fakes.in_thread import InThread
-from tests.gateway_server import WHATSAPP_APP_SECRET, Gateway
+from test_support.fakes.graph_api import FakeGraphApi, deliver_webhook
+from test_support.fakes.in_thread import InThread
+from test_support.gateway_server import WHATSAPP_APP_SECRET, Gateway
 
 _numbers = itertools.count(6281_2000_0001)
 
