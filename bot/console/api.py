@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.console.audience import may_see
 from bot.console.auth import ConsoleAuth, api_error
 from bot.console.hub import ConsoleHub
 from bot.handoff.service import HandoffService
@@ -122,7 +123,7 @@ class ConsoleApi:
         view = await self.store.view(request.match_info["id"])
         if view is None:
             return api_error(404, "not_found", "Percakapan tidak ditemukan.")
-        if not self.store.may_see(session.agent, view):
+        if not may_see(session.agent, view):
             return api_error(403, "forbidden", "Percakapan ini ditangani petugas lain.")
         return view
 

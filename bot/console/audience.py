@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store.agents import AgentInfo
+from bot.store.handoff import ConversationView
 from bot.store.statuses import ConversationStatus
 
 
@@ -47,3 +48,13 @@ def of_conversation(status: ConversationStatus, assigned_agent_id: int | None) -
     if status == ConversationStatus.QUEUED:
         return EVERYONE
     return Audience(frozenset() if assigned_agent_id is None else frozenset({assigned_agent_id}), supervisors=True)
+
+
+def audience_of(view: ConversationView) -> Audience:
+    """Who may see the conversation and its events."""
+    return of_conversation(view.status, view.assigned_to[0] if view.assigned_to else None)
+
+
+def may_see(agent: AgentInfo, view: ConversationView) -> bool:
+    """Whether ``agent`` may open the conversation."""
+    return audience_of(view).includes(agent)

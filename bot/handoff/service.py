@@ -20,7 +20,7 @@ import weakref
 from datetime import datetime, timezone
 from enum import Enum
 
-from bot.console.audience import only
+from bot.console.audience import audience_of, only
 from bot.console.hub import Consoles
 from bot.delivery import Delivery
 from bot.handoff.hours import ServiceHours
@@ -29,7 +29,7 @@ from bot.metrics import GatewayMetrics
 from bot.rasa_client import RasaApi, RasaUnavailable
 from bot.replies import Replies
 from bot.store.agents import AgentInfo
-from bot.store.handoff import HandoffStore, Transition, audience_of
+from bot.store.handoff import HandoffStore, Transition
 from bot.store.models import utc_now
 from bot.store.rasa_outbox import RasaOutbox
 from bot.store.statuses import IN_HANDOFF, ConversationStatus, InboundStatus

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from bot.console.audience import Audience, of_conversation
 from bot.store.agents import AgentInfo
 from bot.store.models import (
     Agent,
@@ -69,11 +68,6 @@ class OwedToRasa:
 
     def after(self, previous: ConversationStatus | None) -> bool:
         return self.from_statuses is None or previous in self.from_statuses
-
-
-def audience_of(view: ConversationView) -> Audience:
-    """Who may see the conversation and its events."""
-    return of_conversation(view.status, view.assigned_to[0] if view.assigned_to else None)
 
 
 @dataclass(frozen=True)
@@ -249,9 +243,6 @@ class HandoffStore:
                                      Conversation.last_message_at >= recent))
             return _views(session, condition)
         return await self.database.run(work)
-
-    def may_see(self, agent: AgentInfo, view: ConversationView) -> bool:
-        return audience_of(view).includes(agent)
 
     async def transcript(self, conversation_id: str) -> list[TranscriptLine]:
         def work(session: Session) -> list[TranscriptLine]:
