@@ -255,14 +255,15 @@ class AnswerRouting:
         answers them. Between the assistant's own documents ("syarat KK baru, KTP perlu?") the first
         named stays the topic."""
         held = {thing.value for thing in service_names if self._held(thing, text, service_names)}
-        needing = [*services, *self._candidates(intent, text, named)]
+        candidates = self._candidates(intent, text, named)
+        needing = [*services, *candidates]
         needed = {service for service in services if intent not in self._services[service].intents
                   and any(service in self._services[other].mentioned for other in needing
                           if other != service and not self._services[other].intents)}
         asked = [service for service in services if service not in held | needed]
         if asked:
             return asked
-        if self._candidates(intent, text, named) or (held and self.unknown_document(text, named)):
+        if candidates or (held and self.unknown_document(text, named)):
             return asked
         return services
 
